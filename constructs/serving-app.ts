@@ -1,0 +1,120 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
+import { chartToKube, ChartNamer, resourceFileName } from './serving-app/charts';
+import { resolveDependencies, SynthCache, validateApp } from './serving-app/prepare';
+import { saveDocs, stringifyDocs } from './serving-app/yaml';
+
+/**
+ * A drop-in replacement for the cdk8s `App` that synthesizes in time linear in the size of the app.
+ *
+ * cdk8s `App.synth()` renders each chart with `chart.toJson()`, which resolves dependencies and runs
+ * every validation of the whole app again, so synthesis costs O(charts x constructs). `ServingApp`
+ * validates and resolves dependencies once for the whole app, then renders each chart. Its files,
+ * file names, object order and `synthYaml()` string are byte-for-byte those of cdk8s `App` for the
+ * same construct tree, in every `YamlOutputType`, and it throws the same errors.
+ *
+ * Calling `chart.toJson()` yourself still goes through cdk8s and costs a whole-app pass per call.
+ */
+export class ServingApp extends App {
+  private readonly recordMetadata: boolean;
+
+  constructor(props: AppProps = {}) {
+    super(props);
+    // same default as the private `App.recordConstructMetadata`
+    this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
+  }
+
+  /** Synthesizes all manifests to the output directory. */
+  public synth(): void {
+    fs.mkdirSync(this.outdir, { recursive: true });
+    const cache = new SynthCache();
+    // The same steps in the same order as `App.synth()`: validate, resolve dependencies, sort charts.
+    validateApp(this, cache);
+    const hasDependantCharts = resolveDependencies(this, cache);
+    const charts = this.charts;
+    // `App` validates again inside the first `chart.toJson()` (now after dependency resolution) before it
+    // writes anything; the folder layout does not call `toJson()`. Once is enough: nothing changed since.
+    if (charts.length > 0 && this.yamlOutputType !== YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE) {
+      validateApp(this, cache);
+    }
+
+    switch (this.yamlOutputType) {
+      case YamlOutputType.FILE_PER_APP:
+        this.writeApp(charts);
+        break;
+      case YamlOutputType.FILE_PER_CHART:
+        this.writeFilePerChart(charts, new ChartNamer(hasDependantCharts));
+        break;
+      case YamlOutputType.FILE_PER_RESOURCE:
+        this.writeFilePerResource(charts);
+        break;
+      case YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE:
+        this.writeFolderPerChart(charts, new ChartNamer(hasDependantCharts));
+        break;
+      default:
+        break;
+    }
+
+    if (this.recordMetadata) {
+      this.writeMetadata(this.charts.flatMap(chartToKube));
+    }
+  }
+
+  /** Synthesizes the app into a YAML string with all objects across all charts. */
+  public synthYaml(): string {
+    const cache = new SynthCache();
+    resolveDependencies(this, cache);
+    validateApp(this, cache);
+    return stringifyDocs(this.charts.flatMap(renderChart));
+  }
+
+  private writeApp(charts: Chart[]): void {
+    const docs = charts.flatMap(renderChart);
+    if (charts.length > 0) {
+      saveDocs(path.join(this.outdir, `app${this.outputFileExtension}`), docs);
+    }
+  }
+
+  private writeFilePerChart(charts: Chart[], namer: ChartNamer): void {
+    for (const chart of charts) {
+      const chartName = namer.name(chart);
+      saveDocs(path.join(this.outdir, chartName + this.outputFileExtension), renderChart(chart));
+    }
+  }
+
+  private writeFilePerResource(charts: Chart[]): void {
+    for (const chart of charts) {
+      for (const manifest of renderChart(chart)) {
+        const fileName = resourceFileName(manifest.kind, manifest.metadata.name);
+        saveDocs(path.join(this.outdir, fileName + this.outputFileExtension), [manifest]);
+      }
+    }
+  }
+
+  private writeFolderPerChart(charts: Chart[], namer: ChartNamer): void {
+    for (const chart of charts) {
+      const folder = path.join(this.outdir, namer.name(chart));
+      fs.mkdirSync(folder, { recursive: true });
+      // like `App`, names files after the ApiObject (not its patched manifest)
+      for (const apiObject of chartToKube(chart)) {
+        const fileName = resourceFileName(apiObject.kind, apiObject.metadata.name);
+        saveDocs(path.join(folder, fileName + this.outputFileExtension), [apiObject.toJson()]);
+      }
+    }
+  }
+
+  private writeMetadata(apiObjects: ApiObject[]): void {
+    const resources: { [name: string]: { path: string } } = {};
+    for (const apiObject of apiObjects) {
+      resources[apiObject.name] = { path: apiObject.node.path };
+    }
+    fs.writeFileSync(path.join(this.outdir, 'construct-metadata.json'), JSON.stringify({ version: '1.0.0', resources }));
+  }
+}
+
+/** What `chart.toJson()` returns, without the whole-app pass cdk8s does first. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function renderChart(chart: Chart): any[] {
+  return chartToKube(chart).map(obj => obj.toJson());
+}

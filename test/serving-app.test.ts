@@ -1,0 +1,244 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, AppProps, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, YamlOutputType } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ServingApp } from '../constructs';
+
+type Builder = (app: App) => void;
+
+const OUTPUT_TYPES = [
+  YamlOutputType.FILE_PER_CHART,
+  YamlOutputType.FILE_PER_APP,
+  YamlOutputType.FILE_PER_RESOURCE,
+  YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE,
+];
+
+/** An endpoint the way users write it with cdk8s-plus: Deployment, Service, Ingress and autoscaler. */
+function endpoint(scope: Construct, id: string): kplus.Deployment {
+  const deployment = new kplus.Deployment(scope, id, {
+    containers: [{ image: `repo/${id.toLowerCase()}:1.0`, portNumber: 8080, resources: { cpu: { request: kplus.Cpu.millis(250) } } }],
+  });
+  const service = deployment.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+  const ingress = new kplus.Ingress(scope, `${id}-ingress`);
+  ingress.addHostRule(`${id.toLowerCase()}.example.com`, '/', kplus.IngressBackend.fromService(service));
+  new kplus.HorizontalPodAutoscaler(scope, `${id}-hpa`, {
+    target: deployment,
+    maxReplicas: 5,
+    metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+  });
+  return deployment;
+}
+
+function configMap(scope: Construct, id: string, data: Record<string, unknown>): ApiObject {
+  return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', data });
+}
+
+const BUILDERS: Record<string, Builder> = {
+  'independent charts of cdk8s-plus endpoints': (app) => {
+    for (const id of ['alpha', 'Beta_Model', 'gamma']) {
+      const chart = new Chart(app, id, { namespace: 'models', labels: { team: 'ml' } });
+      endpoint(chart, 'server');
+    }
+  },
+  'charts with numeric and non-DNS ids in creation order': (app) => {
+    for (const id of ['10', '2', 'z', '0', 'A.b c']) {
+      configMap(new Chart(app, id), 'config', { id });
+    }
+  },
+  'dependencies between charts, nested charts and ApiObjects': (app) => {
+    const base = new Chart(app, 'base');
+    const shared = configMap(base, 'shared', { a: '1' });
+    const web = new Chart(app, 'web', { disableResourceNameHashes: true });
+    const second = configMap(web, 'second', { b: '2' });
+    const first = configMap(web, 'first', { c: '3' });
+    second.addDependency(first);
+    first.addDependency(shared);
+    const nested = new Chart(web, 'nested');
+    configMap(nested, 'inner', { d: '4' });
+    const early = new Chart(app, 'early');
+    const wrapper = new Construct(early, 'wrapper');
+    configMap(wrapper, 'one', { e: '5' });
+    configMap(wrapper, 'two', { f: '6' });
+    wrapper.node.addDependency(nested);
+    endpoint(new Chart(app, 'late'), 'api').node.addDependency(base);
+  },
+  'custom resolvers, lazy values and JSON patches': (app) => {
+    const chart = new Chart(app, 'resolved');
+    const obj = configMap(chart, 'lazy', { value: Lazy.any({ produce: () => 'produced' }), secret: 'PLACEHOLDER', n: 3 });
+    obj.addJsonPatch(JsonPatch.add('/data/patched', 'yes'));
+    new ApiObject(chart, 'cron', { apiVersion: 'batch/v1', kind: 'CronJob', spec: { schedule: '0 * * * *' } });
+    endpoint(chart, 'server');
+  },
+  'an app without charts': () => undefined,
+};
+
+class UpperCaseSecrets implements IResolver {
+  public resolve(context: ResolutionContext): void {
+    if (context.value === 'PLACEHOLDER') {
+      context.replaceValue('resolved-by-custom-resolver');
+    }
+  }
+}
+
+let tmp: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'serving-app-'));
+});
+afterEach(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+/** Every file under `dir`, relative path to content. */
+function readTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  if (!fs.existsSync(dir)) {
+    return files;
+  }
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const full = path.join(entry.parentPath, entry.name);
+      files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  }
+  return files;
+}
+
+function synthBoth(build: Builder, props: AppProps): { expected: Record<string, string>; actual: Record<string, string> } {
+  const appDir = path.join(tmp, 'app');
+  const servingDir = path.join(tmp, 'serving');
+  const app = new App({ ...props, outdir: appDir });
+  build(app);
+  app.synth();
+  const servingApp = new ServingApp({ ...props, outdir: servingDir });
+  build(servingApp);
+  servingApp.synth();
+  return { expected: readTree(appDir), actual: readTree(servingDir) };
+}
+
+/** The error a synthesis throws, or undefined. */
+function errorOf(synth: () => unknown): string | undefined {
+  try {
+    synth();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
+describe.each(Object.entries(BUILDERS))('ServingApp on %s', (_name, build) => {
+  test.each(OUTPUT_TYPES.map(t => [YamlOutputType[t], t] as const))('writes the same files as App with %s', (_type, yamlOutputType) => {
+    const { expected, actual } = synthBoth(build, { yamlOutputType, resolvers: [new UpperCaseSecrets()] });
+
+    expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+    for (const [file, content] of Object.entries(expected)) {
+      expect({ file, content: actual[file] }).toEqual({ file, content });
+    }
+  });
+
+  test('returns the same synthYaml() string as App', () => {
+    const app = new App({ resolvers: [new UpperCaseSecrets()] });
+    build(app);
+    const servingApp = new ServingApp({ resolvers: [new UpperCaseSecrets()] });
+    build(servingApp);
+
+    expect(servingApp.synthYaml()).toEqual(app.synthYaml());
+  });
+});
+
+test('the equality tests compare real manifests', () => {
+  const { actual } = synthBoth(BUILDERS['dependencies between charts, nested charts and ApiObjects'], {});
+
+  expect(Object.keys(actual).sort()).toEqual([
+    '0000-web-nested-c8d7ac44.k8s.yaml',
+    '0001-base.k8s.yaml',
+    '0002-web.k8s.yaml',
+    '0003-early.k8s.yaml',
+    '0004-late.k8s.yaml',
+  ]);
+  expect(actual['0002-web.k8s.yaml'].indexOf('name: web-first')).toBeLessThan(actual['0002-web.k8s.yaml'].indexOf('name: web-second'));
+});
+
+test('records the same construct metadata as App', () => {
+  const { expected, actual } = synthBoth(BUILDERS['independent charts of cdk8s-plus endpoints'], { recordConstructMetadata: true });
+
+  expect(actual['construct-metadata.json']).toBeDefined();
+  expect(actual).toEqual(expected);
+});
+
+describe('ServingApp fails like App', () => {
+  const failures: Record<string, Builder> = {
+    'construct validations in several charts': (app) => {
+      for (const id of ['one', 'two']) {
+        const chart = new Chart(app, id);
+        configMap(chart, 'config', {});
+        chart.node.addValidation({ validate: () => [`${id} is broken`, 'and this too'] });
+      }
+      new kplus.Ingress(new Chart(app, 'three'), 'empty');
+    },
+    'a dependency cycle between charts': (app) => {
+      const a = new Chart(app, 'a');
+      const b = new Chart(app, 'b');
+      configMap(a, 'x', {});
+      configMap(b, 'y', {});
+      a.addDependency(b);
+      b.addDependency(a);
+    },
+    'a dependency of a construct outside any chart': (app) => {
+      const loose = new Construct(app, 'loose');
+      loose.node.addDependency(new Chart(app, 'chart'));
+    },
+    'an object that cannot be serialized, after earlier charts were written': (app) => {
+      configMap(new Chart(app, 'fine'), 'ok', {});
+      configMap(new Chart(app, 'broken'), 'bad', { v: Lazy.any({ produce: () => { throw new Error('boom'); } }) });
+    },
+    'a validation that fails only once dependencies are resolved': (app) => {
+      const a = new Chart(app, 'a');
+      const b = new Chart(app, 'b');
+      configMap(a, 'x', {});
+      configMap(b, 'y', {}).node.addDependency(a);
+      b.node.addValidation({ validate: () => (b.node.dependencies.length > 0 ? ['b gained a chart dependency'] : []) });
+    },
+  };
+
+  describe.each(Object.entries(failures))('on %s', (_name, build) => {
+    test.each(OUTPUT_TYPES.map(t => [YamlOutputType[t], t] as const))('with %s: same error, same files left', (_type, yamlOutputType) => {
+      const appDir = path.join(tmp, 'app');
+      const servingDir = path.join(tmp, 'serving');
+      const app = new App({ yamlOutputType, outdir: appDir });
+      build(app);
+      const servingApp = new ServingApp({ yamlOutputType, outdir: servingDir });
+      build(servingApp);
+
+      // (App validates only once in the folder layout, so the last case passes there, for both)
+      expect(errorOf(() => servingApp.synth())).toEqual(errorOf(() => app.synth()));
+      expect(readTree(servingDir)).toEqual(readTree(appDir));
+    });
+
+    test('in synthYaml()', () => {
+      const app = new App();
+      build(app);
+      const servingApp = new ServingApp();
+      build(servingApp);
+
+      const expected = errorOf(() => app.synthYaml());
+      expect(expected).toBeDefined();
+      expect(errorOf(() => servingApp.synthYaml())).toEqual(expected);
+    });
+  });
+
+  test('reports every construct validation error at once', () => {
+    const app = new ServingApp({ outdir: tmp });
+    failures['construct validations in several charts'](app);
+
+    expect(() => app.synth()).toThrow([
+      'Validation failed with the following errors:',
+      '  [one] one is broken',
+      '  [one] and this too',
+      '  [two] two is broken',
+      '  [two] and this too',
+      '  [three/empty] ingress with no rules or default backend',
+    ].join('\n'));
+  });
+});
