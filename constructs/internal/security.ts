@@ -1,0 +1,54 @@
+// Security defaults that pass the Pod Security Standards 'restricted' profile, and the explicit ways out of it.
+import { k8s } from 'cdk8s-plus-28';
+import { SecurityProps } from '../serving-props';
+
+export const DEFAULT_UID = 10001;
+export const DEFAULT_WRITABLE_PATHS = ['/tmp'];
+const UNPRIVILEGED_PORT_SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
+const FIRST_UNPRIVILEGED_PORT = 1024;
+
+/** Annotation prefix with which an object records why it waives a policy rule; the value is the reason. */
+export const WAIVER_ANNOTATION_PREFIX = 'waive.model-serving.cdk8s.io/';
+
+export function podSecurityContext(security: SecurityProps | undefined, containerPorts: number[]): k8s.PodSecurityContext {
+  const root = security?.runAsRoot !== undefined;
+  const uid = root ? 0 : (security?.runAsUser ?? DEFAULT_UID);
+  const gid = root ? 0 : (security?.runAsGroup ?? DEFAULT_UID);
+  // A non-root process cannot bind below 1024, and Kubernetes grants no ambient capabilities, so
+  // NET_BIND_SERVICE would not help; this namespaced sysctl is 'safe' and allowed by 'restricted'.
+  const lowestPort = Math.min(...containerPorts);
+  const sysctls = !root && lowestPort < FIRST_UNPRIVILEGED_PORT ? [{ name: UNPRIVILEGED_PORT_SYSCTL, value: String(lowestPort) }] : undefined;
+  return {
+    runAsNonRoot: !root,
+    runAsUser: uid,
+    runAsGroup: gid,
+    fsGroup: gid,
+    seccompProfile: { type: 'RuntimeDefault' },
+    sysctls,
+  };
+}
+
+export function containerSecurityContext(security: SecurityProps | undefined): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    privileged: false,
+    readOnlyRootFilesystem: security?.readOnlyRootFilesystem ?? true,
+  };
+}
+
+/** An emptyDir per writable path, so a read-only root file system still has its scratch space. */
+export function writableVolumes(security: SecurityProps | undefined): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  const paths = security?.writablePaths ?? DEFAULT_WRITABLE_PATHS;
+  const names = paths.map((path, i) => (path === '/tmp' ? 'tmp' : `writable-${i}`));
+  return {
+    volumes: names.map(name => ({ name, emptyDir: {} })),
+    mounts: paths.map((mountPath, i) => ({ name: names[i], mountPath })),
+  };
+}
+
+/** Waiver annotations for the 'restricted' rules a root opt-out breaks, each carrying the user's reason. */
+export function securityWaivers(security: SecurityProps | undefined): Record<string, string> {
+  const reason = security?.runAsRoot?.reason;
+  return reason ? { [`${WAIVER_ANNOTATION_PREFIX}pss-run-as-non-root`]: reason } : {};
+}
