@@ -1,0 +1,135 @@
+import { Testing } from 'cdk8s';
+import { DEFAULT_TF_SERVING_IMAGE, ModelSource, ServiceType, TfServingApp } from '../constructs';
+import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth } from './util';
+
+describe('defaults', () => {
+  const objects = synth(chart => new TfServingApp(chart, 'half-plus-two', { modelName: 'half_plus_two' }));
+  const deployment = findObject(objects, 'Deployment');
+  const container = serverContainer(deployment);
+
+  test('emit a ConfigMap, a Deployment, a NodePort Service, an autoscaler and a disruption budget', () => {
+    expect(kinds(objects)).toEqual(['ConfigMap', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
+    expectValidForKubernetes(objects);
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('configure the model through the two variables the image reads', () => {
+    const configMap = findObject(objects, 'ConfigMap', 'half-plus-two-config');
+    expect(configMap.data).toEqual({ MODEL_NAME: 'half_plus_two', MODEL_BASE_PATH: '/models' });
+    expect(container.envFrom).toEqual([{ configMapRef: { name: 'half-plus-two-config' } }]);
+    expect(container.env).toBeUndefined();
+  });
+
+  test('run a pinned tensorflow/serving with REST and gRPC ports', () => {
+    expect(container.image).toBe(DEFAULT_TF_SERVING_IMAGE);
+    expect(DEFAULT_TF_SERVING_IMAGE).toMatch(/^tensorflow\/serving:\d+\.\d+\.\d+$/);
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: 8501, protocol: 'TCP' },
+      { name: 'grpc', containerPort: 8500, protocol: 'TCP' },
+    ]);
+  });
+
+  test('become ready once the model is loaded', () => {
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/v1/models/half_plus_two', port: 'http' });
+    expect(container.startupProbe.httpGet).toEqual({ path: '/v1/models/half_plus_two', port: 'http' });
+    expect(container.livenessProbe.tcpSocket).toEqual({ port: 'http' });
+  });
+
+  test('mount the claim <name>-model read-only at <modelBasePath>/<modelName>', () => {
+    expect(deployment.spec.template.spec.volumes).toContainEqual(
+      { name: 'model', persistentVolumeClaim: { claimName: 'half-plus-two-model', readOnly: true } });
+    expect(container.volumeMounts).toContainEqual({ name: 'model', mountPath: '/models/half_plus_two', readOnly: true });
+  });
+
+  test('expose the REST port on a NodePort Service', () => {
+    const service = findObject(objects, 'Service');
+    expect(service.spec.type).toBe('NodePort');
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 8501, targetPort: 'http', protocol: 'TCP' }]);
+  });
+
+  test('autoscale 1 to 3 replicas at 80% CPU, leaving replicas unset', () => {
+    expect(deployment.spec.replicas).toBeUndefined();
+    expect(findObject(objects, 'HorizontalPodAutoscaler').spec).toMatchObject({
+      minReplicas: 1, maxReplicas: 3, metrics: [{ resource: { name: 'cpu', target: { averageUtilization: 80 } } }],
+    });
+  });
+
+  test('roll the pods when the model settings change', () => {
+    const hashOf = (modelName: string) => findObject(synth(chart => new TfServingApp(chart, 'tf', { modelName })), 'Deployment')
+      .spec.template.metadata.annotations['model-serving.cdk8s.io/config-hash'];
+    expect(hashOf('a')).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashOf('a')).not.toEqual(hashOf('b'));
+  });
+});
+
+describe('model sources', () => {
+  test('a gs:// URI sets MODEL_BASE_PATH to its parent and mounts nothing', () => {
+    const objects = synth(chart => new TfServingApp(chart, 'tf', {
+      modelName: 'half_plus_two', modelSource: ModelSource.fromUri('gs://models-bucket/prod/half_plus_two/'),
+    }));
+    expect(findObject(objects, 'ConfigMap').data.MODEL_BASE_PATH).toBe('gs://models-bucket/prod');
+    expect(findObject(objects, 'Deployment').spec.template.spec.volumes).toEqual([{ name: 'tmp', emptyDir: {} }]);
+    expectValidForKubernetes(objects);
+  });
+
+  test('an image with the model baked in needs no volume', () => {
+    const objects = synth(chart => new TfServingApp(chart, 'tf', {
+      modelName: 'resnet', image: 'ghcr.io/acme/resnet-serving:3.1.0', modelSource: ModelSource.fromImage(), modelBasePath: '/opt/models',
+    }));
+    expect(findObject(objects, 'ConfigMap').data).toEqual({ MODEL_NAME: 'resnet', MODEL_BASE_PATH: '/opt/models' });
+    expect(serverContainer(findObject(objects, 'Deployment')).volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+  });
+
+  test("a hostPath is an explicit opt-in that records why it breaks 'restricted'", () => {
+    const objects = synth(chart => new TfServingApp(chart, 'tf', {
+      modelName: 'half_plus_two', modelSource: ModelSource.fromHostPath('/data/half_plus_two'),
+    }));
+    const deployment = findObject(objects, 'Deployment');
+    expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'model', hostPath: { path: '/data/half_plus_two', type: 'Directory' } });
+    expect(deployment.metadata.annotations['waive.model-serving.cdk8s.io/pss-host-path']).toMatch(/minikube/);
+    expectValidForKubernetes(objects);
+  });
+});
+
+test('a fixed replica count replaces the autoscaler', () => {
+  const objects = synth(chart => new TfServingApp(chart, 'tf', { modelName: 'm', replicas: 1 }));
+  expect(kinds(objects)).toEqual(['ConfigMap', 'Deployment', 'Service']);
+  expect(findObject(objects, 'Deployment').spec.replicas).toBe(1);
+});
+
+test('a NodePort, tiny requests and a CPU target reach the objects', () => {
+  const objects = synth(chart => new TfServingApp(chart, 'half-plus-two', {
+    modelName: 'half_plus_two',
+    service: { type: ServiceType.NODE_PORT, nodePort: 30001 },
+    autoscaling: { minReplicas: 1, maxReplicas: 3, cpuUtilization: 20 },
+    resources: { cpu: { request: '5m' }, memory: { request: '32M' } },
+  }));
+  expect(findObject(objects, 'Service').spec.ports[0].nodePort).toBe(30001);
+  expect(serverContainer(findObject(objects, 'Deployment')).resources).toEqual({ requests: { cpu: '5m', memory: '32M' }, limits: { memory: '1Gi' } });
+  expect(findObject(objects, 'HorizontalPodAutoscaler').spec.metrics[0].resource.target.averageUtilization).toBe(20);
+});
+
+describe('bad props', () => {
+  const build = (props: object) => () => new TfServingApp(Testing.chart(), 'tf', { modelName: 'half_plus_two', ...props } as never);
+
+  test.each([
+    [{ modelName: 'half plus two' }, "modelName 'half plus two' must be letters, digits, '_', '-' or '.'"],
+    [{ modelSource: ModelSource.fromUri('gs://bucket/models/other') },
+      "modelSource uri 'gs://bucket/models/other' must end with the model name 'half_plus_two'"],
+    [{ modelSource: ModelSource.fromUri('http://bucket/half_plus_two') }, "modelSource uri 'http://bucket/half_plus_two' must be 'gs://bucket/path/<modelName>'"],
+    [{ modelSource: ModelSource.fromImage() }, `image '${DEFAULT_TF_SERVING_IMAGE}' must be a custom image that contains the model`],
+    [{ modelSource: ModelSource.fromClaim('Models_Claim') }, "modelSource claimName 'Models_Claim' must be a DNS-1123 subdomain"],
+    [{ modelSource: ModelSource.fromHostPath('data') }, "modelSource hostPath 'data' must be an absolute path"],
+    [{ modelBasePath: '/models/' }, "modelBasePath '/models/' must be an absolute folder path"],
+    [{ env: { MODEL_NAME: 'x' } }, "env name 'MODEL_NAME' is set by the construct itself"],
+    [{ image: 'tensorflow/serving' }, "image 'tensorflow/serving' must carry a tag or a digest"],
+    [{ service: { type: ServiceType.NODE_PORT, nodePort: 8501 } }, 'service.nodePort 8501 must be within 30000-32767'],
+    [{ replicas: 2, autoscaling: { maxReplicas: 4 } }, 'replicas 2 cannot be set together with autoscaling'],
+  ])('%j is refused: %s', (props, message) => {
+    expect(build(props)).toThrow(message);
+  });
+
+  test('name the construct', () => {
+    expect(errorOf(build({ modelName: '' }))).toMatch(/^TfServingApp 'test\/tf': modelName '' must be/);
+  });
+});

@@ -1,0 +1,44 @@
+import { Chart, Testing } from 'cdk8s';
+import { validateManifest } from '../constructs/check/schema';
+
+export type KubeObject = Record<string, any>;
+
+/** Synthesizes a fresh chart built by `build` and returns its objects. */
+export function synth(build: (chart: Chart) => void): KubeObject[] {
+  const chart = Testing.chart();
+  build(chart);
+  return Testing.synth(chart);
+}
+
+export function findObject(objects: KubeObject[], kind: string, name?: string): KubeObject {
+  const found = objects.find(o => o.kind === kind && (name === undefined || o.metadata?.name === name));
+  if (!found) {
+    throw new Error(`no ${kind}${name ? ` '${name}'` : ''} among ${objects.map(o => `${o.kind}/${o.metadata?.name}`).join(', ')}`);
+  }
+  return found;
+}
+
+export function kinds(objects: KubeObject[]): string[] {
+  return objects.map(o => o.kind);
+}
+
+/** The first container of a workload's pod template. */
+export function serverContainer(deployment: KubeObject): KubeObject {
+  return deployment.spec.template.spec.containers[0];
+}
+
+/** Asserts every object is valid for Kubernetes 1.28's OpenAPI schema, unknown fields included. */
+export function expectValidForKubernetes(objects: KubeObject[]): void {
+  const findings = objects.flatMap(o => validateManifest(o).map(f => `${o.kind}/${o.metadata?.name}: ${f.path} ${f.message}`));
+  expect(findings).toEqual([]);
+}
+
+/** Calls `fn` and returns the message it throws. */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error, but none was thrown');
+}
