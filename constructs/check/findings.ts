@@ -31,6 +31,10 @@ export interface Finding {
   readonly object?: ObjectRef;
   /** The file the object came from, when it came from a file. */
   readonly file?: string;
+  /** The 1-based line of the field (or of its closest ancestor) in the file, when known. */
+  readonly line?: number;
+  /** The reason given by the waiver annotation that waives this finding; a waived finding fails nothing. */
+  readonly waived?: string;
 }
 
 /** The findings of schema validation: the same shape as every other finding. */
@@ -46,6 +50,10 @@ export interface ManifestObject {
   readonly object: KubeObject;
   /** The file the object was read from. */
   readonly file?: string;
+  /** The 1-based line where the object starts in its file. */
+  readonly line?: number;
+  /** The 1-based line of a field path of the object in its file, or of its closest ancestor. */
+  readonly locate?: (path: string) => number | undefined;
 }
 
 /**

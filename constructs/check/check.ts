@@ -1,0 +1,128 @@
+import { Finding, KubeObject, ManifestObject, objectRef, Severity } from './findings';
+import { checkPolicy } from './policy';
+import { findRule, RuleCategory } from './rules';
+import { checkRuntime } from './runtime';
+import { defaultSchemaValidator, SchemaValidator } from './schema';
+import { applyWaivers, waiversOf } from './waivers';
+import { checkWiring } from './wiring';
+
+/**
+ * Options of a check.
+ */
+export interface CheckOptions {
+  /**
+   * Policy findings are errors instead of warnings.
+   * @default false
+   */
+  readonly strict?: boolean;
+
+  /**
+   * The schema validator to use, for example one that knows custom resource definitions.
+   * @default - the shared Kubernetes 1.28 validator, plus the CustomResourceDefinitions found among the objects
+   */
+  readonly schemaValidator?: SchemaValidator;
+
+  /**
+   * CustomResourceDefinitions whose custom resources may appear among the objects.
+   * @default - none besides those among the objects
+   */
+  readonly customResourceDefinitions?: readonly unknown[];
+}
+
+/**
+ * Counts of a check's findings.
+ */
+export interface CheckSummary {
+  readonly errors: number;
+  readonly warnings: number;
+  readonly waived: number;
+  /** No unwaived errors, and in strict mode no unwaived warnings either. */
+  readonly passed: boolean;
+}
+
+/**
+ * Checks a set of objects that are deployed together: schema, wiring between objects, runtime traps, and policy.
+ * Every finding names its object, field path, rule and severity; findings a waiver covers carry its reason.
+ */
+export function checkManifests(items: readonly ManifestObject[], options: CheckOptions = {}): Finding[] {
+  const validator = schemaValidatorFor(items, options);
+  const findings: Finding[] = [];
+  for (const item of items) {
+    findings.push(...validator.validate(item.object).map(f => locate(f, item)));
+  }
+  findings.push(...checkWiring(items).map(f => locate(f, owner(f, items))));
+  for (const item of items) {
+    const waivers = waiversOf(item);
+    const own = [...checkRuntime(item), ...applyWaivers(checkPolicy(item, items), waivers), ...waivers.findings];
+    findings.push(...own.map(f => locate(f, item)));
+  }
+  return options.strict ? findings.map(f => (f.severity === Severity.WARNING ? { ...f, severity: Severity.ERROR } : f)) : findings;
+}
+
+/**
+ * The finding with the file and line of its object.
+ */
+function locate(finding: Finding, item: ManifestObject | undefined): Finding {
+  if (!item || item.file === undefined) {
+    return finding;
+  }
+  const line = item.locate?.(finding.path) ?? item.line;
+  return line !== undefined ? { ...finding, file: item.file, line } : { ...finding, file: item.file };
+}
+
+/**
+ * The object a cross-object finding is about.
+ */
+function owner(finding: Finding, items: readonly ManifestObject[]): ManifestObject | undefined {
+  const ref = finding.object;
+  return items.find(i => {
+    const other = objectRef(i.object);
+    return i.file === finding.file && other.kind === ref?.kind && other.name === ref?.name && other.namespace === ref?.namespace && other.apiVersion === ref?.apiVersion;
+  });
+}
+
+/**
+ * Checks plain objects, as `checkManifests` does, when they do not come from files.
+ */
+export function checkObjects(objects: readonly KubeObject[], options: CheckOptions = {}): Finding[] {
+  return checkManifests(objects.map(object => ({ object })), options);
+}
+
+/**
+ * Counts errors, warnings and waived findings, and says whether the check passed.
+ */
+export function summarize(findings: readonly Finding[], strict: boolean = false): CheckSummary {
+  const active = findings.filter(f => f.waived === undefined);
+  const errors = active.filter(f => f.severity === Severity.ERROR).length;
+  const warnings = active.filter(f => f.severity === Severity.WARNING).length;
+  return { errors, warnings, waived: findings.length - active.length, passed: errors === 0 && (!strict || warnings === 0) };
+}
+
+/**
+ * Whether a finding's rule is a policy rule (a warning unless strict).
+ */
+export function isPolicyFinding(finding: Finding): boolean {
+  return findRule(finding.ruleId)?.category === RuleCategory.POLICY;
+}
+
+function schemaValidatorFor(items: readonly ManifestObject[], options: CheckOptions): SchemaValidator {
+  if (options.schemaValidator) {
+    return options.schemaValidator;
+  }
+  const crds = [
+    ...(options.customResourceDefinitions ?? []),
+    ...items.map(i => i.object).filter(o => o.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/')),
+  ];
+  if (crds.length === 0) {
+    return defaultSchemaValidator();
+  }
+  const validator = new SchemaValidator();
+  for (const crd of crds) {
+    try {
+      validator.addCustomResourceDefinition(crd);
+    } catch {
+      // A malformed CustomResourceDefinition is reported by its own schema check.
+    }
+  }
+  return validator;
+}

@@ -1,0 +1,225 @@
+import { asArray, asRecord, Finding, ManifestObject } from './findings';
+import { ContainerAt, containerName, containersOf, effectiveSecurity, nameOf, namespaceOf, PodTemplate, podTemplateOf, requests } from './pods';
+import { findingOf } from './rules';
+
+/** Volume types the Pod Security Standards 'restricted' profile allows. */
+export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
+  'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
+];
+
+/** Sysctls the Pod Security Standards allow for Kubernetes 1.28. */
+export const SAFE_SYSCTLS: readonly string[] = [
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+];
+
+const BATCH_KINDS = ['Job', 'CronJob'];
+
+/**
+ * Checks one object against the policy rules: Pod Security Standards 'restricted', pinned images, requests and a
+ * memory limit, readiness and liveness probes, and no service account token mounted by default. `items` is the whole
+ * set, used to find the ServiceAccount a pod runs as.
+ */
+export function checkPolicy(item: ManifestObject, items: readonly ManifestObject[] = []): Finding[] {
+  const template = podTemplateOf(item.object);
+  if (!template) {
+    return [];
+  }
+  const containers = containersOf(template);
+  const batch = BATCH_KINDS.includes(String(item.object.kind));
+  return [
+    ...podOrContainers(item, template, containers, 'pss-restricted/run-as-non-root', 'runAsNonRoot', v => v === true,
+      'must set securityContext.runAsNonRoot to true'),
+    ...podOrContainers(item, template, containers, 'pss-restricted/seccomp', 'seccompProfile',
+      v => ['RuntimeDefault', 'Localhost'].includes(String(asRecord(v).type)), 'must set securityContext.seccompProfile.type to RuntimeDefault (or Localhost)'),
+    ...runAsUser(item, template, containers),
+    ...hostNamespaces(item, template),
+    ...volumes(item, template),
+    ...sysctls(item, template),
+    ...containers.flatMap(c => [
+      ...containerSecurity(item, c),
+      ...image(item, c),
+      ...resources(item, c),
+      ...(c.init || batch ? [] : probes(item, c)),
+    ]),
+    ...serviceAccountToken(item, template, items),
+  ];
+}
+
+/**
+ * A rule satisfied by a pod-level setting or by every container's own. Reported once at the pod when no container
+ * sets it, otherwise once per container that breaks it.
+ */
+function podOrContainers(item: ManifestObject, template: PodTemplate, containers: readonly ContainerAt[], ruleId: string, field: string,
+  ok: (value: unknown) => boolean, what: string): Finding[] {
+  const failing = containers.filter(c => !ok(effectiveSecurity(template, c.container, field)));
+  if (failing.length === 0) {
+    return [];
+  }
+  const setByContainer = (c: ContainerAt) => asRecord(c.container.securityContext)[field] !== undefined;
+  if (!failing.some(setByContainer) && failing.length === containers.length) {
+    return [findingOf(ruleId, item, `${template.specPath}.securityContext.${field}`, `the pod ${what}`)];
+  }
+  return failing.map(c => findingOf(ruleId, item, `${c.path}.securityContext.${field}`, `container "${containerName(c)}" ${what}`));
+}
+
+function runAsUser(item: ManifestObject, template: PodTemplate, containers: readonly ContainerAt[]): Finding[] {
+  const findings: Finding[] = [];
+  if (asRecord(template.spec.securityContext).runAsUser === 0) {
+    findings.push(findingOf('pss-restricted/run-as-user', item, `${template.specPath}.securityContext.runAsUser`, 'the pod runs as root (runAsUser 0)'));
+  }
+  for (const c of containers) {
+    if (asRecord(c.container.securityContext).runAsUser === 0) {
+      findings.push(findingOf('pss-restricted/run-as-user', item, `${c.path}.securityContext.runAsUser`, `container "${containerName(c)}" runs as root (runAsUser 0)`));
+    }
+  }
+  return findings;
+}
+
+function containerSecurity(item: ManifestObject, c: ContainerAt): Finding[] {
+  const sc = asRecord(c.container.securityContext);
+  const name = containerName(c);
+  const findings: Finding[] = [];
+  if (sc.allowPrivilegeEscalation !== false) {
+    findings.push(findingOf('pss-restricted/privilege-escalation', item, `${c.path}.securityContext.allowPrivilegeEscalation`,
+      `container "${name}" must set securityContext.allowPrivilegeEscalation to false`));
+  }
+  const caps = asRecord(sc.capabilities);
+  if (!asArray(caps.drop).includes('ALL')) {
+    findings.push(findingOf('pss-restricted/capabilities', item, `${c.path}.securityContext.capabilities.drop`,
+      `container "${name}" must drop ALL capabilities (securityContext.capabilities.drop: [ALL])`));
+  }
+  const added = asArray(caps.add).filter(a => a !== 'NET_BIND_SERVICE');
+  if (added.length > 0) {
+    findings.push(findingOf('pss-restricted/capabilities', item, `${c.path}.securityContext.capabilities.add`,
+      `container "${name}" adds ${added.map(String).join(', ')}; only NET_BIND_SERVICE may be added`));
+  }
+  if (sc.privileged === true) {
+    findings.push(findingOf('pss-restricted/privileged', item, `${c.path}.securityContext.privileged`, `container "${name}" is privileged`));
+  }
+  asArray(c.container.ports).forEach((p, i) => {
+    const hostPort = asRecord(p).hostPort;
+    if (typeof hostPort === 'number' && hostPort !== 0) {
+      findings.push(findingOf('pss-restricted/host-ports', item, `${c.path}.ports[${i}].hostPort`, `container "${name}" binds host port ${hostPort}`));
+    }
+  });
+  return findings;
+}
+
+function hostNamespaces(item: ManifestObject, template: PodTemplate): Finding[] {
+  return ['hostNetwork', 'hostPID', 'hostIPC']
+    .filter(field => template.spec[field] === true)
+    .map(field => findingOf('pss-restricted/host-namespaces', item, `${template.specPath}.${field}`, `the pod shares the host's namespaces (${field}: true)`));
+}
+
+function volumes(item: ManifestObject, template: PodTemplate): Finding[] {
+  const findings: Finding[] = [];
+  asArray(template.spec.volumes).forEach((v, i) => {
+    const volume = asRecord(v);
+    const path = `${template.specPath}.volumes[${i}]`;
+    const types = Object.keys(volume).filter(k => k !== 'name');
+    if (types.includes('hostPath')) {
+      findings.push(findingOf('pss-restricted/host-path', item, `${path}.hostPath`,
+        `volume "${String(volume.name)}" mounts a host path (${String(asRecord(volume.hostPath).path)}); use a PersistentVolumeClaim, or an image or init container that holds the files`));
+      return;
+    }
+    for (const type of types.filter(t => !RESTRICTED_VOLUME_TYPES.includes(t))) {
+      findings.push(findingOf('pss-restricted/volume-types', item, `${path}.${type}`,
+        `volume "${String(volume.name)}" has type ${type}; the restricted profile allows ${RESTRICTED_VOLUME_TYPES.join(', ')}`));
+    }
+  });
+  return findings;
+}
+
+function sysctls(item: ManifestObject, template: PodTemplate): Finding[] {
+  const findings: Finding[] = [];
+  asArray(asRecord(template.spec.securityContext).sysctls).forEach((s, i) => {
+    const name = asRecord(s).name;
+    if (typeof name === 'string' && !SAFE_SYSCTLS.includes(name)) {
+      findings.push(findingOf('pss-restricted/sysctls', item, `${template.specPath}.securityContext.sysctls[${i}].name`,
+        `sysctl ${name} is not one of the safe sysctls (${SAFE_SYSCTLS.join(', ')})`));
+    }
+  });
+  return findings;
+}
+
+/**
+ * The tag of an image reference, `undefined` when it has none; digests are reported separately.
+ */
+export function imageTag(image: string): { tag?: string; digest?: string } {
+  const at = image.indexOf('@');
+  if (at >= 0) {
+    return { digest: image.slice(at + 1) };
+  }
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  return colon > lastSlash ? { tag: image.slice(colon + 1) } : {};
+}
+
+function image(item: ManifestObject, c: ContainerAt): Finding[] {
+  const img = c.container.image;
+  if (typeof img !== 'string') {
+    return [];
+  }
+  const { tag, digest } = imageTag(img);
+  if (digest) {
+    return [];
+  }
+  if (tag === undefined || tag === 'latest') {
+    const why = tag === undefined ? 'has no tag, so it means latest' : 'uses the floating tag latest';
+    return [findingOf('image/pinned-tag', item, `${c.path}.image`,
+      `image "${img}" of container "${containerName(c)}" ${why}: every node may run a different build. Pin a version tag, or better a digest (@sha256:...)`)];
+  }
+  return [];
+}
+
+function resources(item: ManifestObject, c: ContainerAt): Finding[] {
+  const name = containerName(c);
+  const findings: Finding[] = [];
+  const missing = ['cpu', 'memory'].filter(r => !requests(c.container, r));
+  if (missing.length > 0) {
+    findings.push(findingOf('resources/requests', item, `${c.path}.resources.requests`,
+      `container "${name}" requests no ${missing.join(' and no ')}: the scheduler cannot place it well and autoscaling has nothing to measure against`));
+  }
+  const limits = asRecord(asRecord(c.container.resources).limits);
+  if (limits.memory === undefined || limits.memory === null) {
+    findings.push(findingOf('resources/memory-limit', item, `${c.path}.resources.limits.memory`,
+      `container "${name}" has no memory limit: a leak or a large model can take the node's memory`));
+  }
+  return findings;
+}
+
+function probes(item: ManifestObject, c: ContainerAt): Finding[] {
+  const name = containerName(c);
+  const findings: Finding[] = [];
+  if (!c.container.readinessProbe) {
+    findings.push(findingOf('probes/readiness', item, `${c.path}.readinessProbe`,
+      `container "${name}" has no readinessProbe: it receives traffic before the model is loaded`));
+  }
+  if (!c.container.livenessProbe) {
+    findings.push(findingOf('probes/liveness', item, `${c.path}.livenessProbe`,
+      `container "${name}" has no livenessProbe: a hung server is never restarted`));
+  }
+  return findings;
+}
+
+function serviceAccountToken(item: ManifestObject, template: PodTemplate, items: readonly ManifestObject[]): Finding[] {
+  const podSetting = template.spec.automountServiceAccountToken;
+  if (podSetting === false) {
+    return [];
+  }
+  if (podSetting === undefined || podSetting === null) {
+    const accountName = typeof template.spec.serviceAccountName === 'string' ? template.spec.serviceAccountName : 'default';
+    const namespace = namespaceOf(item.object);
+    const account = items.find(i => i.object.kind === 'ServiceAccount' && nameOf(i.object) === accountName && namespaceOf(i.object) === namespace);
+    if (account && account.object.automountServiceAccountToken === false) {
+      return [];
+    }
+  }
+  return [findingOf('service-account/automount-token', item, `${template.specPath}.automountServiceAccountToken`,
+    'the pod mounts a Kubernetes API token; set automountServiceAccountToken to false unless the server calls the API')];
+}

@@ -1,0 +1,113 @@
+import { asArray, asRecord, Finding, ManifestObject } from './findings';
+import { ContainerAt, containerName, containerPorts, containersOf, effectiveSecurity, PodTemplate, podTemplateOf } from './pods';
+import { findingOf } from './rules';
+
+/** The sysctl that lets non-root processes bind ports from its value up. */
+export const UNPRIVILEGED_PORT_SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
+
+/** Volume types that are always read-only, whatever the mount says. */
+const READ_ONLY_VOLUME_TYPES = ['configMap', 'secret', 'downwardAPI', 'projected'];
+
+const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'];
+
+/**
+ * Checks for settings the API server accepts but on which the pod fails at run time: runAsNonRoot without a numeric
+ * user, a non-root process on a port below 1024, a read-only root filesystem without a writable /tmp, and probes on
+ * ports the container does not declare.
+ */
+export function checkRuntime(item: ManifestObject): Finding[] {
+  const template = podTemplateOf(item.object);
+  if (!template) {
+    return [];
+  }
+  return containersOf(template).flatMap(c => [
+    ...runAsNonRootUid(item, template, c),
+    ...privilegedPorts(item, template, c),
+    ...readOnlyRootTmp(item, template, c),
+    ...probePorts(item, c),
+  ]);
+}
+
+/** Where a security context field is set for a container: its own securityContext, or the pod's. */
+function securityPath(template: PodTemplate, c: ContainerAt, field: string): string {
+  const own = asRecord(c.container.securityContext)[field];
+  return own !== undefined && own !== null ? `${c.path}.securityContext.${field}` : `${template.specPath}.securityContext.${field}`;
+}
+
+function runAsNonRootUid(item: ManifestObject, template: PodTemplate, c: ContainerAt): Finding[] {
+  if (effectiveSecurity(template, c.container, 'runAsNonRoot') !== true) {
+    return [];
+  }
+  const uid = effectiveSecurity(template, c.container, 'runAsUser');
+  const path = securityPath(template, c, 'runAsNonRoot');
+  if (uid === 0) {
+    return [findingOf('runtime/run-as-non-root-uid', item, securityPath(template, c, 'runAsUser'),
+      `container "${containerName(c)}" has runAsNonRoot true and runAsUser 0: the kubelet refuses to start it`)];
+  }
+  if (typeof uid !== 'number') {
+    return [findingOf('runtime/run-as-non-root-uid', item, path,
+      `container "${containerName(c)}" has runAsNonRoot true but no numeric runAsUser: the kubelet cannot verify an image whose USER is a name ` +
+      '(CreateContainerConfigError); set runAsUser (and runAsGroup) to a non-zero UID')];
+  }
+  return [];
+}
+
+function privilegedPorts(item: ManifestObject, template: PodTemplate, c: ContainerAt): Finding[] {
+  const uid = effectiveSecurity(template, c.container, 'runAsUser');
+  const nonRoot = typeof uid === 'number' ? uid !== 0 : effectiveSecurity(template, c.container, 'runAsNonRoot') === true;
+  if (!nonRoot) {
+    return [];
+  }
+  const sysctl = asArray(asRecord(template.spec.securityContext).sysctls).map(asRecord).find(s => s.name === UNPRIVILEGED_PORT_SYSCTL);
+  const start = sysctl ? Number(sysctl.value) : 1024;
+  const addsBind = asArray(asRecord(asRecord(c.container.securityContext).capabilities).add).includes('NET_BIND_SERVICE');
+  const findings: Finding[] = [];
+  asArray(c.container.ports).forEach((p, i) => {
+    const port = asRecord(p).containerPort;
+    if (typeof port === 'number' && port < 1024 && !(Number.isFinite(start) && start <= port)) {
+      const capNote = addsBind ? ' Adding NET_BIND_SERVICE does not help: Kubernetes sets no ambient capabilities, so a non-root process never gets it.' : '';
+      findings.push(findingOf('runtime/privileged-port', item, `${c.path}.ports[${i}].containerPort`,
+        `container "${containerName(c)}" runs as non-root but listens on port ${port}, below 1024: binding fails with EACCES. ` +
+        `Listen on a port from 1024 up, or set the pod sysctl ${UNPRIVILEGED_PORT_SYSCTL} to ${port} or less.${capNote}`));
+    }
+  });
+  return findings;
+}
+
+function readOnlyRootTmp(item: ManifestObject, template: PodTemplate, c: ContainerAt): Finding[] {
+  if (asRecord(c.container.securityContext).readOnlyRootFilesystem !== true) {
+    return [];
+  }
+  const volumes = new Map(asArray(template.spec.volumes).map(asRecord).map(v => [String(v.name), v]));
+  const writableTmp = asArray(c.container.volumeMounts).map(asRecord).some(m => {
+    const mountPath = String(m.mountPath ?? '').replace(/\/+$/, '');
+    const volume = volumes.get(String(m.name));
+    return mountPath === '/tmp' && m.readOnly !== true && volume !== undefined && !READ_ONLY_VOLUME_TYPES.some(t => t in volume);
+  });
+  if (writableTmp) {
+    return [];
+  }
+  return [findingOf('runtime/read-only-root-tmp', item, `${c.path}.securityContext.readOnlyRootFilesystem`,
+    `container "${containerName(c)}" has a read-only root filesystem but no writable volume at /tmp: most servers and ML runtimes ` +
+    'write temporary files there and crash; mount an emptyDir at /tmp')];
+}
+
+function probePorts(item: ManifestObject, c: ContainerAt): Finding[] {
+  const { numbers, names } = containerPorts(c.container);
+  const findings: Finding[] = [];
+  for (const probe of PROBES) {
+    const p = asRecord(c.container[probe]);
+    for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
+      const port = asRecord(p[handler]).port;
+      const path = `${c.path}.${probe}.${handler}.port`;
+      if (typeof port === 'number' && !numbers.includes(port)) {
+        findings.push(findingOf('runtime/probe-port', item, path,
+          `${probe} of container "${containerName(c)}" checks port ${port}, which the container does not declare (containerPorts: ${numbers.join(', ') || 'none'})`));
+      } else if (typeof port === 'string' && !names.includes(port)) {
+        findings.push(findingOf('runtime/probe-port', item, path,
+          `${probe} of container "${containerName(c)}" checks port "${port}", which names no port of the container (names: ${names.map(n => `"${n}"`).join(', ') || 'none'})`));
+      }
+    }
+  }
+  return findings;
+}
