@@ -1,0 +1,66 @@
+// Proves another repo can install the packed library and synthesize from it, in JavaScript and in TypeScript.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as ts from 'typescript';
+import * as YAML from 'yaml';
+
+const root = path.join(__dirname, '..');
+const peers = ['cdk8s', 'constructs', 'cdk8s-plus-28']
+  .map(name => `${name}@${JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version}`);
+
+const CONSUMER_TS = `
+import { App, Chart } from 'cdk8s';
+import { ModelServingApp, ModelSource, ServiceType, TfServingApp } from 'cdk8s-model-serving';
+
+const app = new App({ outdir: 'dist' });
+const chart = new Chart(app, 'models');
+new ModelServingApp(chart, 'jokemeter', { image: 'peterwolf/jokemeter:lr', port: 80, ingress: { host: 'jokemeter.ai' } });
+new TfServingApp(chart, 'half-plus-two', {
+  modelName: 'half_plus_two',
+  modelSource: ModelSource.fromClaim('models'),
+  service: { type: ServiceType.NODE_PORT, nodePort: 30001 },
+});
+app.synth();
+`;
+
+let project: string;
+
+beforeAll(() => {
+  project = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
+  const packed = execFileSync('npm', ['pack', '--pack-destination', project, '--silent'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+  fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+  execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', path.join(project, packed), ...peers], { cwd: project });
+  fs.writeFileSync(path.join(project, 'main.ts'), CONSUMER_TS);
+}, 180_000);
+
+afterAll(() => {
+  fs.rmSync(project, { recursive: true, force: true });
+});
+
+test('the package ships compiled JavaScript and declarations, not sources', () => {
+  const installed = path.join(project, 'node_modules', 'cdk8s-model-serving');
+  expect(fs.existsSync(path.join(installed, 'lib', 'index.js'))).toBe(true);
+  expect(fs.existsSync(path.join(installed, 'lib', 'index.d.ts'))).toBe(true);
+  expect(fs.existsSync(path.join(installed, 'constructs'))).toBe(false);
+  expect(fs.existsSync(path.join(installed, 'main.ts'))).toBe(false);
+});
+
+test('a TypeScript consumer type-checks against the shipped declarations', () => {
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--esModuleInterop', '--module', 'commonjs', '--target', 'ES2022',
+    '--moduleResolution', 'node', 'main.ts'], { cwd: project });
+}, 60_000);
+
+test('a consumer synthesizes both constructs from the installed package', () => {
+  const js = ts.transpileModule(CONSUMER_TS, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
+  fs.writeFileSync(path.join(project, 'main.js'), js);
+  execFileSync(process.execPath, ['main.js'], { cwd: project });
+  const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(project, 'dist', 'models.k8s.yaml'), 'utf8')).map(d => d.toJSON());
+  expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
+    'Deployment/jokemeter', 'Service/jokemeter', 'Ingress/jokemeter',
+    'ConfigMap/half-plus-two-config', 'Deployment/half-plus-two', 'Service/half-plus-two', 'HorizontalPodAutoscaler/half-plus-two',
+    'PodDisruptionBudget/half-plus-two',
+  ]);
+}, 60_000);
