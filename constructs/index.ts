@@ -4,3 +4,4 @@ export * from './model-source';
 export * from './tf-serving-app';
 export * from './serving-app';
 export { InvalidPropsError } from './internal/problems';
+export * from './check';

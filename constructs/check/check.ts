@@ -77,7 +77,8 @@ function owner(finding: Finding, items: readonly ManifestObject[]): ManifestObje
   const ref = finding.object;
   return items.find(i => {
     const other = objectRef(i.object);
-    return i.file === finding.file && other.kind === ref?.kind && other.name === ref?.name && other.namespace === ref?.namespace && other.apiVersion === ref?.apiVersion;
+    return i.file === finding.file && other.kind === ref?.kind && other.name === ref?.name
+      && other.namespace === ref?.namespace && other.apiVersion === ref?.apiVersion;
   });
 }
 

@@ -1,0 +1,126 @@
+import { checkManifests, summarize } from './check';
+import { formatJson, formatText } from './format';
+import { loadManifests } from './load';
+
+/** Exit status: nothing failed. */
+export const EXIT_OK = 0;
+/** Exit status: errors were found (or warnings, in strict mode). */
+export const EXIT_FINDINGS = 1;
+/** Exit status: the command line is wrong or a file cannot be read. */
+export const EXIT_USAGE = 2;
+
+export const USAGE = `Usage: cdk8s-model-serving check <files or folders...> [--format text|json] [--strict] [--crd <file>]...
+
+Checks Kubernetes YAML against the Kubernetes 1.28 schema, the wiring between objects,
+runtime traps and policy (Pod Security restricted, pinned images, requests, probes).
+Folders are read recursively (*.yaml, *.yml).
+
+  --format text|json  output for people (default) or machines
+  --strict            policy warnings fail the check too
+  --crd <file>        CustomResourceDefinitions to check custom resources with
+
+Exit status: 0 passed, 1 findings fail the check, 2 usage error or unreadable file.
+Waive a policy rule on one object with the annotation
+  model-serving.cdk8s.io/waive.<rule id, "/" written as ".">: "<reason>"
+`;
+
+/**
+ * Where the command writes.
+ */
+export interface CliOutput {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+interface CheckCommand {
+  readonly paths: string[];
+  readonly format: 'text' | 'json';
+  readonly strict: boolean;
+  readonly crds: string[];
+}
+
+/**
+ * Runs the command line (without `node` and the script) and returns the exit status.
+ */
+export function runCli(args: readonly string[], out: CliOutput = defaultOutput()): number {
+  const [command, ...rest] = args;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    out.stdout(USAGE);
+    return EXIT_OK;
+  }
+  if (command !== 'check') {
+    out.stderr(`${command === undefined ? 'missing command' : `unknown command "${command}"`}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const parsed = parseCheckArgs(rest);
+  if (parsed === 'help') {
+    out.stdout(USAGE);
+    return EXIT_OK;
+  }
+  if (typeof parsed === 'string') {
+    out.stderr(`${parsed}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const crds = loadManifests(parsed.crds);
+  const loaded = loadManifests(parsed.paths);
+  const unreadable = [...crds.unreadable, ...loaded.unreadable];
+  if (unreadable.length > 0) {
+    for (const u of unreadable) {
+      out.stderr(`cannot read ${u.file}: ${u.message}\n`);
+    }
+    return EXIT_USAGE;
+  }
+  const crdObjects = crds.items.map(i => i.object).filter(o => o.kind === 'CustomResourceDefinition');
+  const findings = [
+    ...loaded.findings,
+    ...checkManifests(loaded.items, { strict: parsed.strict, customResourceDefinitions: crdObjects }),
+  ];
+  const summary = summarize(findings, parsed.strict);
+  const format = parsed.format === 'json' ? formatJson : formatText;
+  out.stdout(format(findings, summary, loaded.items.length));
+  return summary.passed ? EXIT_OK : EXIT_FINDINGS;
+}
+
+function parseCheckArgs(args: readonly string[]): CheckCommand | string {
+  const paths: string[] = [];
+  const crds: string[] = [];
+  let format: 'text' | 'json' = 'text';
+  let strict = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string | undefined => inline ?? args[++i];
+    if (flag === '--help' || flag === '-h') {
+      return 'help';
+    } else if (flag === '--strict') {
+      strict = true;
+    } else if (flag === '--format') {
+      const v = value();
+      if (v !== 'json' && v !== 'text') {
+        return `--format must be "text" or "json", got ${v === undefined ? 'nothing' : `"${v}"`}`;
+      }
+      format = v;
+    } else if (flag === '--crd') {
+      const v = value();
+      if (v === undefined) {
+        return '--crd needs a file';
+      }
+      crds.push(v);
+    } else if (flag === '--') {
+      paths.push(...args.slice(i + 1));
+      break;
+    } else if (flag.startsWith('-')) {
+      return `unknown option "${arg}"`;
+    } else {
+      paths.push(arg);
+    }
+  }
+  if (paths.length === 0) {
+    return 'check needs at least one file or folder';
+  }
+  return { paths, format, strict, crds };
+}
+
+function defaultOutput(): CliOutput {
+  return { stdout: text => process.stdout.write(text), stderr: text => process.stderr.write(text) };
+}

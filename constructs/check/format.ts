@@ -1,0 +1,59 @@
+import { CheckSummary } from './check';
+import { describeObject, Finding } from './findings';
+
+const NO_FILE = '(objects)';
+
+/**
+ * Findings as text for people, grouped by file, in line order, followed by a one-line summary.
+ */
+export function formatText(findings: readonly Finding[], summary: CheckSummary, objectCount: number): string {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = f.file ?? NO_FILE;
+    byFile.set(key, [...(byFile.get(key) ?? []), f]);
+  }
+  const lines: string[] = [];
+  for (const [file, list] of byFile) {
+    lines.push(file);
+    const sorted = [...list].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    for (const f of sorted) {
+      const where = f.line !== undefined ? String(f.line).padStart(5) : '    -';
+      const status = (f.waived !== undefined ? 'waived' : f.severity).padEnd(7);
+      lines.push(`${where}  ${status}  ${describeObject(f.object)}${f.path ? `  ${f.path}` : ''}`);
+      lines.push(`${' '.repeat(16)}${f.message} [${f.ruleId}]`);
+      if (f.waived !== undefined) {
+        lines.push(`${' '.repeat(16)}waived: ${f.waived}`);
+      }
+    }
+    lines.push('');
+  }
+  const files = new Set(findings.map(f => f.file ?? NO_FILE)).size;
+  const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.waived} waived`;
+  const verdict = summary.passed ? 'check passed' : 'check failed';
+  lines.push(`${verdict}: ${counts} in ${plural(objectCount, 'object')}${files > 0 ? ` (findings in ${plural(files, 'file')})` : ''}`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Findings as JSON for machines: `{ summary, findings }`.
+ */
+export function formatJson(findings: readonly Finding[], summary: CheckSummary, objectCount: number): string {
+  const out = {
+    summary: { ...summary, objects: objectCount },
+    findings: findings.map(f => ({
+      file: f.file ?? null,
+      line: f.line ?? null,
+      object: f.object ?? null,
+      path: f.path,
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      ...(f.waived !== undefined ? { waived: f.waived } : {}),
+    })),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

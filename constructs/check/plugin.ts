@@ -1,0 +1,101 @@
+import * as fs from 'fs';
+import { checkManifests, summarize } from './check';
+import { Finding } from './findings';
+import { loadManifests, parseManifests } from './load';
+import { findRule } from './rules';
+
+/**
+ * The properties of the validation plugin, from the `properties` of its entry in cdk8s.yaml.
+ */
+export interface ManifestCheckValidationProps {
+  /**
+   * Policy findings fail the synth too.
+   * @default false
+   */
+  readonly strict?: boolean;
+
+  /**
+   * Files or folders of CustomResourceDefinitions for the custom resources the app synthesizes.
+   * @default - none
+   */
+  readonly crds?: readonly string[];
+}
+
+/**
+ * The part of the cdk8s CLI validation context the plugin uses (`cdk8s-cli` `ValidationContext`).
+ */
+export interface ValidationContextLike {
+  readonly manifests: readonly string[];
+  readonly report: {
+    addViolation(violation: {
+      readonly ruleName: string;
+      readonly recommendation: string;
+      readonly fix: string;
+      readonly violatingResources: readonly { readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string }[];
+    }): void;
+    submit(status: 'success' | 'failure', metadata?: { readonly [key: string]: string }): void;
+  };
+}
+
+/**
+ * A cdk8s validation plugin that runs the manifest checker on the synthesized manifests, for `cdk8s synth --validate`.
+ * Errors fail the synth; policy warnings are listed and fail it only when `strict` is set. Register it in cdk8s.yaml:
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./lib/check/plugin.js
+ *     version: 0.1.0
+ *     class: ManifestCheckValidation
+ *     properties:
+ *       strict: false
+ * ```
+ */
+export class ManifestCheckValidation {
+  private readonly strict: boolean;
+  private readonly crds: readonly string[];
+
+  public constructor(props: ManifestCheckValidationProps = {}) {
+    this.strict = props.strict ?? false;
+    this.crds = props.crds ?? [];
+  }
+
+  public async validate(context: ValidationContextLike): Promise<void> {
+    const crdLoad = loadManifests(this.crds);
+    if (crdLoad.unreadable.length > 0) {
+      throw new Error(`cannot read CustomResourceDefinitions: ${crdLoad.unreadable.map(u => `${u.file}: ${u.message}`).join('; ')}`);
+    }
+    const items = [];
+    const findings: Finding[] = [];
+    for (const manifest of context.manifests) {
+      const parsed = parseManifests(fs.readFileSync(manifest, 'utf-8'), manifest);
+      items.push(...parsed.items);
+      findings.push(...parsed.findings);
+    }
+    const crds = crdLoad.items.map(i => i.object).filter(o => o.kind === 'CustomResourceDefinition');
+    findings.push(...checkManifests(items, { strict: this.strict, customResourceDefinitions: crds }));
+    const summary = summarize(findings, this.strict);
+    const byRule = new Map<string, Finding[]>();
+    for (const f of findings.filter(x => x.waived === undefined)) {
+      byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+    }
+    for (const [ruleId, list] of byRule) {
+      const severity = list.some(f => f.severity === 'error') ? 'error' : 'warning';
+      context.report.addViolation({
+        ruleName: `${ruleId} (${severity})`,
+        recommendation: findRule(ruleId)?.description ?? ruleId,
+        fix: 'see the messages under Locations; run `cdk8s-model-serving check <dir>` for the same report by file and line',
+        violatingResources: list.map(f => ({
+          resourceName: f.object?.name ?? '(unnamed)',
+          manifestPath: f.file ?? '',
+          locations: [`${f.path || '(object)'}${f.line !== undefined ? ` (line ${f.line})` : ''}: ${f.message}`],
+        })),
+      });
+    }
+    context.report.submit(summary.passed ? 'success' : 'failure', {
+      errors: String(summary.errors),
+      warnings: String(summary.warnings),
+      waived: String(summary.waived),
+      strict: String(this.strict),
+    });
+  }
+}
