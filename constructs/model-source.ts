@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
+import { waiverAnnotation } from './check/waivers';
 import { PropProblems } from './internal/problems';
 import { isDns1123Subdomain } from './internal/rules';
-import { WAIVER_ANNOTATION_PREFIX } from './internal/security';
 
 /** The volume, mount and settings that make a model visible to TF Serving at `<MODEL_BASE_PATH>/<MODEL_NAME>`. */
 export interface BoundModelSource {
@@ -15,6 +15,7 @@ export interface BoundModelSource {
 
 const URI = /^(gs|s3):\/\/[^/\s]+(\/[^\s]*)?$/;
 const MODEL_VOLUME = 'model';
+const HOST_PATH_REASON = 'ModelSource.fromHostPath: the model is a folder on the node, for minikube or kind only';
 
 /** Where TF Serving finds the model. */
 export abstract class ModelSource {
@@ -127,7 +128,7 @@ class HostPathModelSource extends ModelSource {
       volumes: [{ name: MODEL_VOLUME, hostPath: { path: this.path, type: 'Directory' } }],
       volumeMounts: [{ name: MODEL_VOLUME, mountPath: `${modelBasePath}/${modelName}`, readOnly: true }],
       waivers: {
-        [`${WAIVER_ANNOTATION_PREFIX}pss-host-path`]: 'ModelSource.fromHostPath: a model folder on the node, for minikube or kind only',
+        [waiverAnnotation('pss-restricted/host-path')]: HOST_PATH_REASON,
       },
     };
   }

@@ -1,4 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
+import { checkObjects } from '../constructs/check/check';
 import { buildExampleApp, DEFAULT_SETTINGS } from '../main';
 import { expectValidForKubernetes, findObject, KubeObject, serverContainer } from './util';
 
@@ -17,6 +18,10 @@ test.each(Object.keys(objectsOf))('chart %s matches its reviewed snapshot', name
 
 test('every object is valid for Kubernetes 1.28', () => {
   expectValidForKubernetes(allObjects);
+});
+
+test('the manifest checker finds nothing, even in strict mode, and nothing is waived', () => {
+  expect(checkObjects(allObjects, { strict: true })).toEqual([]);
 });
 
 describe('wiring', () => {

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { IngressPathType, InvalidPropsError, ModelServingApp, ServiceType } from '../constructs';
+import { checkObjects } from '../constructs/check/check';
 import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth } from './util';
 
 const IMAGE = 'ghcr.io/acme/jokemeter:1.2.0';
@@ -18,6 +19,10 @@ describe('defaults', () => {
 
   test('are valid Kubernetes 1.28 objects', () => {
     expectValidForKubernetes(objects);
+  });
+
+  test('pass the manifest checker; only the missing readiness probe is worth a warning', () => {
+    expect(checkObjects(objects).map(f => [f.ruleId, f.severity])).toEqual([['probes/readiness', 'warning']]);
   });
 
   test('listen on 8080 behind a ClusterIP Service on port 80', () => {
@@ -163,8 +168,14 @@ test('running as root is an explicit opt-in recorded with its reason', () => {
   }));
   const deployment = findObject(objects, 'Deployment');
   expect(deployment.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: false, runAsUser: 0 });
-  expect(deployment.metadata.annotations).toEqual({ 'waive.model-serving.cdk8s.io/pss-run-as-non-root': 'vendor image writes to /root' });
+  expect(deployment.metadata.annotations).toEqual({
+    'model-serving.cdk8s.io/waive.pss-restricted.run-as-non-root': 'vendor image writes to /root',
+    'model-serving.cdk8s.io/waive.pss-restricted.run-as-user': 'vendor image writes to /root',
+  });
   expect(serverContainer(deployment).securityContext.readOnlyRootFilesystem).toBe(false);
+  const findings = checkObjects(objects);
+  expect(findings.length).toBeGreaterThan(0);
+  expect(findings.filter(f => f.waived === undefined && f.ruleId.startsWith('pss-restricted/'))).toEqual([]);
 });
 
 test('extra writable paths each get an emptyDir', () => {

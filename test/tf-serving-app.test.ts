@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { DEFAULT_TF_SERVING_IMAGE, ModelSource, ServiceType, TfServingApp } from '../constructs';
+import { checkObjects } from '../constructs/check/check';
 import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth } from './util';
 
 describe('defaults', () => {
@@ -11,6 +12,10 @@ describe('defaults', () => {
     expect(kinds(objects)).toEqual(['ConfigMap', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
     expectValidForKubernetes(objects);
     expect(objects).toMatchSnapshot();
+  });
+
+  test('pass the manifest checker in strict mode', () => {
+    expect(checkObjects(objects, { strict: true })).toEqual([]);
   });
 
   test('configure the model through the two variables the image reads', () => {
@@ -86,8 +91,12 @@ describe('model sources', () => {
     }));
     const deployment = findObject(objects, 'Deployment');
     expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'model', hostPath: { path: '/data/half_plus_two', type: 'Directory' } });
-    expect(deployment.metadata.annotations['waive.model-serving.cdk8s.io/pss-host-path']).toMatch(/minikube/);
+    expect(deployment.metadata.annotations['model-serving.cdk8s.io/waive.pss-restricted.host-path']).toMatch(/minikube/);
     expectValidForKubernetes(objects);
+    const findings = checkObjects(objects, { strict: true });
+    expect(findings.map(f => [f.ruleId, f.waived])).toEqual([
+      ['pss-restricted/host-path', expect.stringMatching(/minikube/)],
+    ]);
   });
 });
 

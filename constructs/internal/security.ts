@@ -1,14 +1,12 @@
 // Security defaults that pass the Pod Security Standards 'restricted' profile, and the explicit ways out of it.
 import { k8s } from 'cdk8s-plus-28';
+import { waiverAnnotation } from '../check/waivers';
 import { SecurityProps } from '../serving-props';
 
 export const DEFAULT_UID = 10001;
 export const DEFAULT_WRITABLE_PATHS = ['/tmp'];
 const UNPRIVILEGED_PORT_SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
 const FIRST_UNPRIVILEGED_PORT = 1024;
-
-/** Annotation prefix with which an object records why it waives a policy rule; the value is the reason. */
-export const WAIVER_ANNOTATION_PREFIX = 'waive.model-serving.cdk8s.io/';
 
 export function podSecurityContext(security: SecurityProps | undefined, containerPorts: number[]): k8s.PodSecurityContext {
   const root = security?.runAsRoot !== undefined;
@@ -47,8 +45,13 @@ export function writableVolumes(security: SecurityProps | undefined): { volumes:
   };
 }
 
-/** Waiver annotations for the 'restricted' rules a root opt-out breaks, each carrying the user's reason. */
+/** Waiver annotations, read by `cdk8s-model-serving check`, for the policy rules each opt-out breaks, with the user's reason. */
 export function securityWaivers(security: SecurityProps | undefined): Record<string, string> {
-  const reason = security?.runAsRoot?.reason;
-  return reason ? { [`${WAIVER_ANNOTATION_PREFIX}pss-run-as-non-root`]: reason } : {};
+  const waivers: Record<string, string> = {};
+  const rootReason = security?.runAsRoot?.reason;
+  if (rootReason) {
+    waivers[waiverAnnotation('pss-restricted/run-as-non-root')] = rootReason;
+    waivers[waiverAnnotation('pss-restricted/run-as-user')] = rootReason;
+  }
+  return waivers;
 }
