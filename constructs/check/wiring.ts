@@ -47,8 +47,9 @@ function duplicateObjects(items: readonly ManifestObject[]): Finding[] {
     const key = `${String(item.object.apiVersion).split('/')[0]}|${kind}|${namespaceOf(item.object)}|${name}`;
     const first = seen.get(key);
     if (first) {
-      const where = first.file ? ` in ${first.file}` : '';
-      findings.push(findingOf('wiring/duplicate-object', item, 'metadata.name', `${describeObject(objectRef(item.object))} is defined twice (also${where}); the later one overwrites the first`));
+      const where = first.file !== undefined && first.file !== item.file ? ` (first in ${first.file})` : '';
+      findings.push(findingOf('wiring/duplicate-object', item, 'metadata.name',
+        `${describeObject(objectRef(item.object))} is defined twice${where}; the later one overwrites the first`));
     } else {
       seen.set(key, item);
     }

@@ -200,3 +200,35 @@ test('validating thousands of objects is fast once compiled', () => {
   }
   expect(Date.now() - start).toBeLessThan(2000);
 });
+
+test('custom resource patterns and other constraints are reported', () => {
+  const validator = new SchemaValidator();
+  validator.addCustomResourceDefinition({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'models.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Model', plural: 'models' },
+      scope: 'Namespaced',
+      versions: [{
+        name: 'v1alpha1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: { type: 'object', properties: { uri: { type: 'string', pattern: '^gs://' }, replicas: { type: 'integer', minimum: 1 } } },
+            },
+          },
+        },
+      }],
+    },
+  });
+  const findings = validator.validate({ apiVersion: 'example.com/v1alpha1', kind: 'Model', metadata: { name: 'm' }, spec: { uri: 's3://x', replicas: 0 } });
+  expect(findings.map(f => [f.ruleId, f.path])).toEqual([
+    ['schema/pattern', 'spec.uri'],
+    ['schema/invalid', 'spec.replicas'],
+  ]);
+});
