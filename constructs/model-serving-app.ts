@@ -72,6 +72,7 @@ export class ModelServingApp extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelServingAppProps) {
     super(scope, id);
+    props = props ?? {}; // JavaScript callers may pass nothing; the checks below then name what is missing.
     this.name = props.name ?? id;
     this.port = props.port ?? 8080;
     checkProps(this, this.name, props);

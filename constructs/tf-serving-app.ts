@@ -65,6 +65,7 @@ export class TfServingApp extends Construct {
 
   constructor(scope: Construct, id: string, props: TfServingAppProps) {
     super(scope, id);
+    props = props ?? {}; // JavaScript callers may pass nothing; the checks below then name what is missing.
     this.name = props.name ?? id;
     this.modelName = props.modelName;
     const image = props.image ?? DEFAULT_TF_SERVING_IMAGE;

@@ -242,6 +242,11 @@ describe('bad props', () => {
     ].join('\n'));
   });
 
+  test('missing props from a JavaScript caller name what is missing', () => {
+    expect(() => new ModelServingApp(Testing.chart(), 'm', undefined as never))
+      .toThrow("ModelServingApp 'test/m': image (unset) is required: a container image such as 'repo/model:1.4.2'");
+  });
+
   test('a digest pins even a latest tag', () => {
     expect(build({ image: `r/m:latest@sha256:${'a'.repeat(64)}` })).not.toThrow();
   });

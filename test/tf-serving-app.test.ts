@@ -138,6 +138,10 @@ describe('bad props', () => {
     expect(build(props)).toThrow(message);
   });
 
+  test('missing props from a JavaScript caller name what is missing', () => {
+    expect(() => new TfServingApp(Testing.chart(), 'tf', undefined as never)).toThrow("TfServingApp 'test/tf': modelName (unset) must be letters");
+  });
+
   test('name the construct', () => {
     expect(errorOf(build({ modelName: '' }))).toMatch(/^TfServingApp 'test\/tf': modelName '' must be/);
   });
