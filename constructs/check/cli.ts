@@ -76,8 +76,10 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
     ...checkManifests(loaded.items, { strict: parsed.strict, customResourceDefinitions: crdObjects }),
   ];
   const summary = summarize(findings, parsed.strict);
-  const format = parsed.format === 'json' ? formatJson : formatText;
-  out.stdout(format(findings, summary, loaded.items.length));
+  const text = parsed.format === 'json'
+    ? formatJson(findings, summary, loaded.items.length)
+    : formatText(findings, summary, loaded.items.length, loaded.files);
+  out.stdout(text);
   return summary.passed ? EXIT_OK : EXIT_FINDINGS;
 }
 

@@ -4,12 +4,16 @@ import { describeObject, Finding } from './findings';
 const NO_FILE = '(objects)';
 
 /**
- * Findings as text for people, grouped by file, in line order, followed by a one-line summary.
+ * Findings as text for people, grouped by file (in the order of `files`, then by name), in line order, followed by a
+ * one-line summary.
  */
-export function formatText(findings: readonly Finding[], summary: CheckSummary, objectCount: number): string {
+export function formatText(findings: readonly Finding[], summary: CheckSummary, objectCount: number, files: readonly string[] = []): string {
   const byFile = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const key = f.file ?? NO_FILE;
+  const rank = (file: string) => (files.includes(file) ? files.indexOf(file) : files.length);
+  const fileOf = (f: Finding) => f.file ?? NO_FILE;
+  const ordered = [...findings].sort((a, b) => rank(fileOf(a)) - rank(fileOf(b)) || fileOf(a).localeCompare(fileOf(b)));
+  for (const f of ordered) {
+    const key = fileOf(f);
     byFile.set(key, [...(byFile.get(key) ?? []), f]);
   }
   const lines: string[] = [];
@@ -27,10 +31,10 @@ export function formatText(findings: readonly Finding[], summary: CheckSummary, 
     }
     lines.push('');
   }
-  const files = new Set(findings.map(f => f.file ?? NO_FILE)).size;
+  const fileCount = new Set(findings.map(f => f.file ?? NO_FILE)).size;
   const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.waived} waived`;
   const verdict = summary.passed ? 'check passed' : 'check failed';
-  lines.push(`${verdict}: ${counts} in ${plural(objectCount, 'object')}${files > 0 ? ` (findings in ${plural(files, 'file')})` : ''}`);
+  lines.push(`${verdict}: ${counts} in ${plural(objectCount, 'object')}${fileCount > 0 ? ` (findings in ${plural(fileCount, 'file')})` : ''}`);
   return lines.join('\n') + '\n';
 }
 

@@ -12,6 +12,8 @@ export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml'];
 export interface LoadResult {
   readonly items: ManifestObject[];
   readonly findings: Finding[];
+  /** The files read, in order. */
+  readonly files: string[];
   /** Files or folders that do not exist or cannot be read, with the reason. */
   readonly unreadable: { readonly file: string; readonly message: string }[];
 }
@@ -20,7 +22,7 @@ export interface LoadResult {
  * Reads every object of the given files and folders (folders recursively: *.yaml and *.yml, in name order).
  */
 export function loadManifests(paths: readonly string[]): LoadResult {
-  const result: LoadResult = { items: [], findings: [], unreadable: [] };
+  const result: LoadResult = { items: [], findings: [], files: [], unreadable: [] };
   for (const p of paths) {
     let files: string[];
     try {
@@ -37,6 +39,7 @@ export function loadManifests(paths: readonly string[]): LoadResult {
         result.unreadable.push({ file, message: (e as Error).message });
         continue;
       }
+      result.files.push(file);
       const parsed = parseManifests(text, file);
       result.items.push(...parsed.items);
       result.findings.push(...parsed.findings);

@@ -1,0 +1,170 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, runCli } from '../../constructs/check/cli';
+
+const ROOT = path.join(__dirname, '..', '..');
+const FIXTURES = path.join('test', 'fixtures', 'check');
+const RULES = path.join(FIXTURES, 'rules');
+
+/** Runs the real command, from its TypeScript source, as a separate process. */
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'constructs', 'cli.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf-8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs the command in this process, capturing its output. */
+function run(...args: string[]): { status: number; stdout: string; stderr: string } {
+  let stdout = '';
+  let stderr = '';
+  const status = runCli(args, { stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
+  return { status, stdout, stderr };
+}
+
+describe('the cdk8s-model-serving command', () => {
+  test('exits 1 on a fixture with an error and names file, line, object, field and rule', () => {
+    const result = cli('check', path.join(RULES, 'wiring.ingress-backend.yaml'));
+    expect(result.status).toBe(EXIT_FINDINGS);
+    expect(result.stdout).toContain(path.join(RULES, 'wiring.ingress-backend.yaml'));
+    expect(result.stdout).toContain('Ingress/api  spec.rules[0].http.paths[0].backend.service.port.number');
+    expect(result.stdout).toContain('Service "api" has no port 8080 (ports: 80) [wiring/ingress-backend]');
+    expect(result.stdout).toMatch(/check failed: 1 error, 0 warnings, 0 waived in 2 objects/);
+  }, 30000);
+
+  test('exits 1 on a runtime trap and on a schema error', () => {
+    expect(cli('check', path.join(RULES, 'runtime.privileged-port.yaml')).status).toBe(EXIT_FINDINGS);
+    expect(cli('check', path.join(RULES, 'schema.unknown-field.yaml')).status).toBe(EXIT_FINDINGS);
+  }, 30000);
+
+  test('exits 0 on the good app', () => {
+    const result = cli('check', path.join(FIXTURES, 'good'), '--strict');
+    expect(result.status).toBe(EXIT_OK);
+    expect(result.stdout).toBe('check passed: 0 errors, 0 warnings, 0 waived in 7 objects\n');
+  }, 30000);
+
+  test('exits 2 on an unreadable file', () => {
+    const result = cli('check', path.join(FIXTURES, 'no-such-file.yaml'));
+    expect(result.status).toBe(EXIT_USAGE);
+    expect(result.stderr).toContain('cannot read test/fixtures/check/no-such-file.yaml');
+  }, 30000);
+});
+
+describe('the check command, in process', () => {
+  test('policy warnings pass without --strict and fail with it', () => {
+    const file = path.join(RULES, 'probes.readiness.yaml');
+    const lenient = run('check', file);
+    expect(lenient.status).toBe(EXIT_OK);
+    expect(lenient.stdout).toContain('warning  Pod/api  spec.containers[0].readinessProbe');
+    expect(lenient.stdout).toContain('check passed: 0 errors, 1 warning, 0 waived in 1 object');
+    const strict = run('check', '--strict', file);
+    expect(strict.status).toBe(EXIT_FINDINGS);
+    expect(strict.stdout).toContain('error    Pod/api  spec.containers[0].readinessProbe');
+    expect(strict.stdout).toContain('check failed: 1 error, 0 warnings, 0 waived in 1 object');
+  });
+
+  test('--format json prints every finding with file, line, object, path, rule, severity and message', () => {
+    const file = path.join(RULES, 'runtime.probe-port.yaml');
+    const result = run('check', file, '--format', 'json');
+    expect(result.status).toBe(EXIT_FINDINGS);
+    expect(JSON.parse(result.stdout)).toEqual({
+      summary: { errors: 1, warnings: 0, waived: 0, passed: false, objects: 1 },
+      findings: [{
+        file,
+        line: 16,
+        object: { apiVersion: 'v1', kind: 'Pod', name: 'api' },
+        path: 'spec.containers[0].livenessProbe.httpGet.port',
+        ruleId: 'runtime/probe-port',
+        severity: 'error',
+        message: 'livenessProbe of container "api" checks port "health", which names no port of the container (names: "http")',
+      }],
+    });
+    expect(JSON.parse(run('check', '--format=json', file).stdout).summary.errors).toBe(1);
+  });
+
+  test('waived findings are listed with their reason and do not fail the check', () => {
+    const result = run('check', '--strict', '--format', 'json', path.join(FIXTURES, 'waivers', 'explained.yaml'));
+    const out = JSON.parse(result.stdout);
+    expect(result.status).toBe(EXIT_OK);
+    expect(out.summary).toEqual({ errors: 0, warnings: 0, waived: 1, passed: true, objects: 1 });
+    expect(out.findings[0]).toMatchObject({ ruleId: 'probes/liveness', waived: 'the batch scorer exits when done; a restart would rescore' });
+  });
+
+  test('folders are read recursively, only YAML files, and empty documents are skipped', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'nested'));
+      fs.copyFileSync(path.join(ROOT, RULES, 'schema.enum.yaml'), path.join(dir, 'nested', 'service.yml'));
+      fs.writeFileSync(path.join(dir, 'empty.yaml'), '---\n# nothing\n---\n');
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'not: [yaml');
+      const result = run('check', dir, '--format', 'json');
+      expect(result.status).toBe(EXIT_FINDINGS);
+      const out = JSON.parse(result.stdout);
+      expect(out.summary.objects).toBe(1);
+      expect(out.findings.map((f: { file: string; ruleId: string }) => [path.relative(dir, f.file), f.ruleId])).toEqual([
+        [path.join('nested', 'service.yml'), 'schema/enum'],
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a kind: List is checked item by item', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
+    try {
+      const file = path.join(dir, 'list.yaml');
+      fs.writeFileSync(file, 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: a}\n    data: {x: 1}\n');
+      const out = JSON.parse(run('check', file, '--format', 'json').stdout);
+      expect(out.findings.map((f: { path: string; line: number }) => [f.path, f.line])).toEqual([['data.x', 7]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    [[], 'missing command'],
+    [['lint', 'x.yaml'], 'unknown command "lint"'],
+    [['check'], 'check needs at least one file or folder'],
+    [['check', 'x.yaml', '--format', 'xml'], '--format must be "text" or "json", got "xml"'],
+    [['check', 'x.yaml', '--verbose'], 'unknown option "--verbose"'],
+  ])('usage error %j exits 2', (args, message) => {
+    const result = run(...args);
+    expect(result.status).toBe(EXIT_USAGE);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain('Usage: cdk8s-model-serving check');
+  });
+
+  test('--help prints the usage and exits 0', () => {
+    const result = run('check', '--help');
+    expect(result.status).toBe(EXIT_OK);
+    expect(result.stdout).toContain('--format text|json');
+  });
+
+  test('--crd checks custom resources against their definition', () => {
+    const crd = path.join(ROOT, '..', 'shared', 'crds', 'monitoring.coreos.com_servicemonitors.yaml');
+    if (!fs.existsSync(crd)) {
+      throw new Error(`this test needs ${crd} (the shared CRDs of the project)`);
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
+    try {
+      const file = path.join(dir, 'monitor.yaml');
+      fs.writeFileSync(file, [
+        'apiVersion: monitoring.coreos.com/v1',
+        'kind: ServiceMonitor',
+        'metadata: {name: api}',
+        'spec:',
+        '  selector: {matchLabels: {app: api}}',
+        '  endpoints: [{port: http, intervall: 30s}]',
+        '',
+      ].join('\n'));
+      expect(run('check', file).stdout).toContain('[schema/unknown-kind]');
+      const out = JSON.parse(run('check', file, '--crd', crd, '--format', 'json').stdout);
+      expect(out.findings.map((f: { ruleId: string; path: string }) => [f.ruleId, f.path])).toEqual([['schema/unknown-field', 'spec.endpoints[0].intervall']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
