@@ -1,0 +1,120 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ManifestCheckValidation, ValidationContextLike } from '../../constructs/check/plugin';
+
+const ROOT = path.join(__dirname, '..', '..');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'check');
+
+interface Resource {
+  resourceName: string;
+  locations: readonly string[];
+  manifestPath: string;
+}
+
+interface Recorded {
+  violations: { ruleName: string; recommendation: string; violatingResources: Resource[] }[];
+  status?: string;
+  metadata?: Record<string, string>;
+}
+
+function context(manifests: string[]): { context: ValidationContextLike; recorded: Recorded } {
+  const recorded: Recorded = { violations: [] };
+  return {
+    recorded,
+    context: {
+      manifests,
+      report: {
+        addViolation: v => { recorded.violations.push({ ...v, violatingResources: [...v.violatingResources] }); },
+        submit: (status, metadata) => { recorded.status = status; recorded.metadata = { ...metadata }; },
+      },
+    },
+  };
+}
+
+test('the plugin passes the good app', async () => {
+  const { context: ctx, recorded } = context([path.join(FIXTURES, 'good', 'app.yaml')]);
+  await new ManifestCheckValidation({ strict: true }).validate(ctx);
+  expect(recorded).toEqual({ violations: [], status: 'success', metadata: { errors: '0', warnings: '0', waived: '0', strict: 'true' } });
+});
+
+test('the plugin fails on errors and names the resource, the field and the line', async () => {
+  const manifest = path.join(FIXTURES, 'rules', 'wiring.service-target-port.yaml');
+  const { context: ctx, recorded } = context([manifest]);
+  await new ManifestCheckValidation().validate(ctx);
+  expect(recorded.status).toBe('failure');
+  expect(recorded.violations).toEqual([{
+    ruleName: 'wiring/service-target-port (error)',
+    recommendation: 'A Service targetPort is not a port of the containers it selects.',
+    fix: expect.any(String),
+    violatingResources: [{
+      resourceName: 'api',
+      manifestPath: manifest,
+      locations: ['spec.ports[0].targetPort (line 25): targetPort 8000 is not a containerPort of Pod/api (declared: 8080, "http")'],
+    }],
+  }]);
+});
+
+test('the plugin lists policy warnings but passes, unless strict', async () => {
+  const manifests = [path.join(FIXTURES, 'rules', 'probes.liveness.yaml')];
+  const lenient = context(manifests);
+  await new ManifestCheckValidation().validate(lenient.context);
+  expect(lenient.recorded.status).toBe('success');
+  expect(lenient.recorded.violations.map(v => v.ruleName)).toEqual(['probes/liveness (warning)']);
+  const strict = context(manifests);
+  await new ManifestCheckValidation({ strict: true }).validate(strict.context);
+  expect(strict.recorded.status).toBe('failure');
+  expect(strict.recorded.violations.map(v => v.ruleName)).toEqual(['probes/liveness (error)']);
+});
+
+test('the plugin checks objects across manifests together', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+  try {
+    const source = fs.readFileSync(path.join(FIXTURES, 'good', 'app.yaml'), 'utf-8').split('\n---\n');
+    const service = source.findIndex(doc => doc.includes('kind: Service\n'));
+    fs.writeFileSync(path.join(dir, 'service.k8s.yaml'), source[service]);
+    fs.writeFileSync(path.join(dir, 'rest.k8s.yaml'), source.filter((_, i) => i !== service).join('\n---\n'));
+    const { context: ctx, recorded } = context([path.join(dir, 'rest.k8s.yaml'), path.join(dir, 'service.k8s.yaml')]);
+    await new ManifestCheckValidation().validate(ctx);
+    expect(recorded.status).toBe('success');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cdk8s synth --validate runs the plugin from cdk8s.yaml and fails on a broken manifest', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-synth-'));
+  try {
+    // The plugin is loaded from its TypeScript source through tsx, so the test needs no build.
+    fs.writeFileSync(path.join(dir, 'plugin.js'), [
+      `require(${JSON.stringify(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs'))});`,
+      `module.exports = require(${JSON.stringify(path.join(ROOT, 'constructs', 'check', 'plugin.ts'))});`,
+    ].join('\n'));
+    const broken = fs.readFileSync(path.join(FIXTURES, 'rules', 'wiring.ingress-backend.yaml'), 'utf-8');
+    fs.writeFileSync(path.join(dir, 'app.js'), [
+      'const fs = require("fs");',
+      'const path = require("path");',
+      'fs.mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });',
+      `fs.writeFileSync(path.join(process.env.CDK8S_OUTDIR, "app.k8s.yaml"), ${JSON.stringify(broken)});`,
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), [
+      'language: typescript',
+      'app: node app.js',
+      'validations:',
+      `  - package: ${path.join(dir, 'plugin.js')}`,
+      '    version: 0.1.0',
+      '    class: ManifestCheckValidation',
+      '',
+    ].join('\n'));
+    const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s'), 'synth', '--validate', '--no-check-upgrade'], {
+      cwd: dir,
+      encoding: 'utf-8',
+    });
+    expect(result.stdout).toContain('wiring/ingress-backend (error)');
+    expect(result.stdout).toContain('Service "api" has no port 8080 (ports: 80)');
+    expect(result.status).toBe(2);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 60000);
