@@ -1,0 +1,169 @@
+import { checkObjects } from '../../constructs/check/check';
+import { Finding } from '../../constructs/check/findings';
+import { container, deployment, Obj, pod, podSpec, service } from './objects';
+
+function wiring(...objects: Obj[]): [string, string][] {
+  return checkObjects(objects).filter((f: Finding) => f.ruleId.startsWith('wiring/')).map(f => [f.ruleId, f.path]);
+}
+
+describe('Service', () => {
+  test('a selector that is a subset of the pod labels matches', () => {
+    const d = deployment('api');
+    d.spec.template.metadata.labels.tier = 'backend';
+    expect(wiring(d, service('api'))).toEqual([]);
+  });
+
+  test('an implicit namespace and an explicit default are the same namespace', () => {
+    expect(wiring(deployment('api'), service('api', {}, { namespace: 'default' }))).toEqual([]);
+  });
+
+  test('a selector with one wrong label matches nothing', () => {
+    expect(wiring(deployment('api'), service('api', { selector: { app: 'api', tier: 'web' } }))).toEqual([['wiring/service-selector', 'spec.selector']]);
+  });
+
+  test('Services without a selector, and ExternalName Services, select nothing on purpose', () => {
+    expect(wiring(service('external', { selector: undefined }), service('db', { type: 'ExternalName', externalName: 'db.example.com', ports: undefined })))
+      .toEqual([]);
+  });
+
+  test('a numeric targetPort, or the port itself when targetPort is unset, must be a containerPort', () => {
+    expect(wiring(deployment('api'), service('api', { ports: [{ port: 8080 }] }))).toEqual([]);
+    expect(wiring(deployment('api'), service('api', { ports: [{ port: 80 }] }))).toEqual([['wiring/service-target-port', 'spec.ports[0].port']]);
+    expect(wiring(deployment('api'), service('api', { ports: [{ port: 80, targetPort: 8080 }] }))).toEqual([]);
+  });
+
+  test('a named targetPort must name a container port', () => {
+    expect(wiring(deployment('api'), service('api', { ports: [{ port: 80, targetPort: 'web' }] })))
+      .toEqual([['wiring/service-target-port', 'spec.ports[0].targetPort']]);
+  });
+});
+
+describe('Ingress', () => {
+  const ingress = (backend: Obj, namespace?: string): Obj => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'api', namespace },
+    spec: { defaultBackend: { service: backend } },
+  });
+
+  test('a backend naming an existing Service port by number or name passes', () => {
+    expect(wiring(deployment('api'), service('api'), ingress({ name: 'api', port: { number: 80 } }))).toEqual([]);
+    expect(wiring(deployment('api'), service('api'), ingress({ name: 'api', port: { name: 'http' } }))).toEqual([]);
+  });
+
+  test('a missing Service, a Service in another namespace, and a missing port name are reported', () => {
+    expect(wiring(ingress({ name: 'web', port: { number: 80 } }))).toEqual([['wiring/ingress-backend', 'spec.defaultBackend.service.name']]);
+    expect(wiring(deployment('api'), service('api'), ingress({ name: 'api', port: { number: 80 } }, 'ml')))
+      .toEqual([['wiring/ingress-backend', 'spec.defaultBackend.service.name']]);
+    expect(wiring(deployment('api'), service('api'), ingress({ name: 'api', port: { name: 'grpc' } })))
+      .toEqual([['wiring/ingress-backend', 'spec.defaultBackend.service.port.name']]);
+  });
+});
+
+describe('HorizontalPodAutoscaler', () => {
+  const hpa = (spec: Obj, apiVersion = 'autoscaling/v2'): Obj => ({
+    apiVersion,
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'api' },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' }, maxReplicas: 3, ...spec },
+  });
+  const noCpu = () => deployment('api', podSpec({}, [container({ resources: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } } })]));
+  const metric = (name: string, target: Obj) => ({ type: 'Resource', resource: { name, target } });
+
+  test('without metrics, autoscaling/v2 scales on cpu utilization, so cpu must be requested', () => {
+    expect(wiring(noCpu(), hpa({}))).toEqual([['wiring/hpa-requests', 'spec']]);
+    expect(wiring(deployment('api'), hpa({}))).toEqual([]);
+  });
+
+  test('autoscaling/v1 scales on cpu utilization', () => {
+    expect(wiring(noCpu(), hpa({ targetCPUUtilizationPercentage: 50 }, 'autoscaling/v1'))).toEqual([['wiring/hpa-requests', 'spec.targetCPUUtilizationPercentage']]);
+  });
+
+  test('an average value target needs no request', () => {
+    expect(wiring(noCpu(), hpa({ metrics: [metric('cpu', { type: 'AverageValue', averageValue: '500m' })] }))).toEqual([]);
+  });
+
+  test('a limit counts as a request, as Kubernetes copies it', () => {
+    const d = deployment('api', podSpec({}, [container({ resources: { limits: { cpu: '1', memory: '1Gi' } } })]));
+    expect(wiring(d, hpa({ metrics: [metric('cpu', { type: 'Utilization', averageUtilization: 70 })] }))).toEqual([]);
+  });
+
+  test('a ContainerResource metric only needs the request on its container', () => {
+    const d = deployment('api', podSpec({}, [container(), container({ name: 'sidecar', ports: [], resources: { requests: { memory: '64Mi' } } })]));
+    const containerMetric = (name: string) => ({
+      type: 'ContainerResource',
+      containerResource: { name: 'cpu', container: name, target: { type: 'Utilization', averageUtilization: 70 } },
+    });
+    expect(wiring(d, hpa({ metrics: [containerMetric('api')] }))).toEqual([]);
+    expect(wiring(d, hpa({ metrics: [containerMetric('sidecar')] }))).toEqual([['wiring/hpa-requests', 'spec.metrics[0]']]);
+  });
+
+  test('a target of another kind or in another namespace does not exist', () => {
+    const statefulTarget = hpa({});
+    statefulTarget.spec.scaleTargetRef.kind = 'StatefulSet';
+    expect(wiring(deployment('api'), statefulTarget)).toEqual([['wiring/hpa-target', 'spec.scaleTargetRef']]);
+  });
+});
+
+describe('ConfigMap references', () => {
+  const configMap = (name: string, data: Obj = { LOG_LEVEL: 'info' }): Obj => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+
+  test('optional references may be missing', () => {
+    const c = container({ envFrom: [{ configMapRef: { name: 'missing', optional: true } }] });
+    expect(wiring(pod(podSpec({}, [c])))).toEqual([]);
+  });
+
+  test('a configMapKeyRef needs the key', () => {
+    const c = container({ env: [{ name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'settings', key: 'LEVEL' } } }] });
+    expect(wiring(configMap('settings'), pod(podSpec({}, [c])))).toEqual([['wiring/configmap-ref', 'spec.containers[0].env[0].valueFrom.configMapKeyRef.key']]);
+  });
+
+  test('ConfigMap volumes, their items and projected sources are checked', () => {
+    const spec = podSpec({
+      volumes: [
+        { name: 'a', configMap: { name: 'settings', items: [{ key: 'LOG_LEVEL', path: 'level' }, { key: 'MODEL', path: 'model' }] } },
+        { name: 'b', projected: { sources: [{ configMap: { name: 'other' } }] } },
+      ],
+    });
+    expect(wiring(configMap('settings'), pod(spec))).toEqual([
+      ['wiring/configmap-ref', 'spec.volumes[0].configMap.items[1].key'],
+      ['wiring/configmap-ref', 'spec.volumes[1].projected.sources[0].configMap.name'],
+    ]);
+  });
+
+  test('a ConfigMap in another namespace does not count', () => {
+    const cm = configMap('settings');
+    cm.metadata.namespace = 'other';
+    const c = container({ envFrom: [{ configMapRef: { name: 'settings' } }] });
+    expect(wiring(cm, pod(podSpec({}, [c])))).toEqual([['wiring/configmap-ref', 'spec.containers[0].envFrom[0].configMapRef.name']]);
+  });
+});
+
+describe('selectors', () => {
+  const pdb = (selector: Obj): Obj => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'api' }, spec: { maxUnavailable: 1, selector } });
+
+  test('PodDisruptionBudget selectors understand matchExpressions', () => {
+    expect(wiring(deployment('api'), pdb({ matchExpressions: [{ key: 'app', operator: 'In', values: ['api', 'web'] }] }))).toEqual([]);
+    expect(wiring(deployment('api'), pdb({ matchExpressions: [{ key: 'app', operator: 'NotIn', values: ['api'] }] })))
+      .toEqual([['wiring/pdb-selector', 'spec.selector']]);
+    expect(wiring(deployment('api'), pdb({ matchExpressions: [{ key: 'tier', operator: 'Exists' }] }))).toEqual([['wiring/pdb-selector', 'spec.selector']]);
+  });
+
+  test('a workload selector with matchExpressions is checked against its template', () => {
+    const d = deployment('api');
+    d.spec.selector = { matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] };
+    expect(wiring(d)).toEqual([['wiring/workload-selector', 'spec.selector']]);
+  });
+
+  test('an empty workload selector is reported', () => {
+    const d = deployment('api');
+    d.spec.selector = {};
+    expect(wiring(d)).toEqual([['wiring/workload-selector', 'spec.selector']]);
+  });
+
+  test('objects of the same name in different namespaces are not duplicates', () => {
+    expect(wiring(service('api', { selector: undefined }), service('api', { selector: undefined }, { namespace: 'ml' }))).toEqual([]);
+    expect(wiring(service('api', { selector: undefined }), service('api', { selector: undefined })))
+      .toEqual([['wiring/duplicate-object', 'metadata.name']]);
+  });
+});
