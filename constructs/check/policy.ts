@@ -214,12 +214,28 @@ function serviceAccountToken(item: ManifestObject, template: PodTemplate, items:
   }
   if (podSetting === undefined || podSetting === null) {
     const accountName = typeof template.spec.serviceAccountName === 'string' ? template.spec.serviceAccountName : 'default';
-    const namespace = namespaceOf(item.object);
-    const account = items.find(i => i.object.kind === 'ServiceAccount' && nameOf(i.object) === accountName && namespaceOf(i.object) === namespace);
+    const account = serviceAccounts(items).get(`${namespaceOf(item.object)}|${accountName}`);
     if (account && account.object.automountServiceAccountToken === false) {
       return [];
     }
   }
   return [findingOf('service-account/automount-token', item, `${template.specPath}.automountServiceAccountToken`,
     'the pod mounts a Kubernetes API token; set automountServiceAccountToken to false unless the server calls the API')];
+}
+
+const accountIndexes = new WeakMap<readonly ManifestObject[], Map<string, ManifestObject>>();
+
+/** The ServiceAccounts of a set by `namespace|name`, built once per set. */
+function serviceAccounts(items: readonly ManifestObject[]): Map<string, ManifestObject> {
+  let index = accountIndexes.get(items);
+  if (!index) {
+    index = new Map();
+    for (const i of items) {
+      if (i.object.kind === 'ServiceAccount') {
+        index.set(`${namespaceOf(i.object)}|${nameOf(i.object)}`, i);
+      }
+    }
+    accountIndexes.set(items, index);
+  }
+  return index;
 }

@@ -18,22 +18,68 @@ interface Workload {
  * match their own templates. Objects outside the set are unknown, so a reference to one is reported.
  */
 export function checkWiring(items: readonly ManifestObject[]): Finding[] {
-  const workloads: Workload[] = [];
-  for (const item of items) {
-    const template = podTemplateOf(item.object);
-    if (template) {
-      workloads.push({ item, template, namespace: namespaceOf(item.object) });
-    }
-  }
+  const index = new WiringIndex(items);
   return [
     ...duplicateObjects(items),
-    ...workloads.flatMap(workloadSelector),
-    ...items.filter(i => i.object.kind === 'Service').flatMap(i => service(i, workloads)),
-    ...items.filter(i => i.object.kind === 'Ingress').flatMap(i => ingress(i, items)),
-    ...items.filter(i => i.object.kind === 'HorizontalPodAutoscaler').flatMap(i => autoscaler(i, workloads)),
-    ...items.filter(i => i.object.kind === 'PodDisruptionBudget').flatMap(i => disruptionBudget(i, workloads)),
-    ...workloads.flatMap(w => configMapReferences(w, items)),
+    ...index.workloads.flatMap(workloadSelector),
+    ...items.filter(i => i.object.kind === 'Service').flatMap(i => service(i, index)),
+    ...items.filter(i => i.object.kind === 'Ingress').flatMap(i => ingress(i, index)),
+    ...items.filter(i => i.object.kind === 'HorizontalPodAutoscaler').flatMap(i => autoscaler(i, index)),
+    ...items.filter(i => i.object.kind === 'PodDisruptionBudget').flatMap(i => disruptionBudget(i, index)),
+    ...index.workloads.flatMap(w => configMapReferences(w, index)),
   ];
+}
+
+/**
+ * Lookups built once per check, so that checking thousands of objects stays linear.
+ */
+class WiringIndex {
+  public readonly workloads: Workload[] = [];
+  private readonly byLabel = new Map<string, Workload[]>();
+  private readonly byName = new Map<string, ManifestObject>();
+
+  public constructor(items: readonly ManifestObject[]) {
+    for (const item of items) {
+      const namespace = namespaceOf(item.object);
+      const key = this.key(String(item.object.kind), namespace, nameOf(item.object));
+      if (!this.byName.has(key)) {
+        this.byName.set(key, item);
+      }
+      const template = podTemplateOf(item.object);
+      if (!template) {
+        continue;
+      }
+      const workload = { item, template, namespace };
+      this.workloads.push(workload);
+      for (const [k, v] of Object.entries(template.labels)) {
+        const labelKey = `${namespace}|${k}=${v}`;
+        this.byLabel.set(labelKey, [...(this.byLabel.get(labelKey) ?? []), workload]);
+      }
+    }
+  }
+
+  /** The object of this kind, namespace and name. */
+  public find(kind: string, namespace: string, name: string): ManifestObject | undefined {
+    return this.byName.get(this.key(kind, namespace, name));
+  }
+
+  /** The workloads of a namespace whose pod labels match an equality selector. */
+  public selectedBy(selector: Record<string, string>, namespace: string): Workload[] {
+    const [first] = Object.entries(selector);
+    if (!first) {
+      return [];
+    }
+    return (this.byLabel.get(`${namespace}|${first[0]}=${first[1]}`) ?? []).filter(w => matchesLabels(selector, w.template.labels));
+  }
+
+  /** The workloads of a namespace. */
+  public inNamespace(namespace: string): Workload[] {
+    return this.workloads.filter(w => w.namespace === namespace);
+  }
+
+  private key(kind: string, namespace: string, name: string): string {
+    return `${kind}|${namespace}|${name}`;
+  }
 }
 
 function duplicateObjects(items: readonly ManifestObject[]): Finding[] {
@@ -73,19 +119,19 @@ function workloadSelector(w: Workload): Finding[] {
   return [];
 }
 
-function service(item: ManifestObject, workloads: readonly Workload[]): Finding[] {
+function service(item: ManifestObject, index: WiringIndex): Finding[] {
   const spec = asRecord(item.object.spec);
   const selector = stringMap(spec.selector);
   if (spec.type === 'ExternalName' || Object.keys(selector).length === 0) {
     return [];
   }
   const namespace = namespaceOf(item.object);
-  const selected = workloads.filter(w => w.namespace === namespace && matchesLabels(selector, w.template.labels));
+  const selected = index.selectedBy(selector, namespace);
   if (selected.length === 0) {
-    const elsewhere = workloads.find(w => matchesLabels(selector, w.template.labels));
+    const elsewhere = index.workloads.find(w => matchesLabels(selector, w.template.labels));
     const hint = elsewhere
       ? `; ${describeObject(objectRef(elsewhere.item.object))} matches but is in namespace "${elsewhere.namespace}", and a Service only selects pods in its own`
-      : hintLabels(workloads.filter(w => w.namespace === namespace));
+      : hintLabels(index.inNamespace(namespace));
     return [findingOf('wiring/service-selector', item, 'spec.selector',
       `selector ${describeSelector(selector)} matches no pod template in namespace "${namespace}"${hint}`)];
   }
@@ -127,7 +173,7 @@ function describePorts(ports: readonly { numbers: number[]; names: string[] }[])
   return [...numbers.map(String), ...names.map(n => `"${n}"`)].join(', ');
 }
 
-function ingress(item: ManifestObject, items: readonly ManifestObject[]): Finding[] {
+function ingress(item: ManifestObject, index: WiringIndex): Finding[] {
   const spec = asRecord(item.object.spec);
   const namespace = namespaceOf(item.object);
   const backends: { backend: unknown; path: string }[] = [];
@@ -145,7 +191,7 @@ function ingress(item: ManifestObject, items: readonly ManifestObject[]): Findin
     if (typeof svc.name !== 'string') {
       continue;
     }
-    const target = items.find(i => i.object.kind === 'Service' && nameOf(i.object) === svc.name && namespaceOf(i.object) === namespace);
+    const target = index.find('Service', namespace, svc.name);
     if (!target) {
       findings.push(findingOf('wiring/ingress-backend', item, `${path}.service.name`, `backend Service "${svc.name}" does not exist in namespace "${namespace}"`));
       continue;
@@ -164,11 +210,11 @@ function ingress(item: ManifestObject, items: readonly ManifestObject[]): Findin
   return findings;
 }
 
-function autoscaler(item: ManifestObject, workloads: readonly Workload[]): Finding[] {
+function autoscaler(item: ManifestObject, index: WiringIndex): Finding[] {
   const spec = asRecord(item.object.spec);
   const ref = asRecord(spec.scaleTargetRef);
   const namespace = namespaceOf(item.object);
-  const target = workloads.find(w => w.namespace === namespace && w.item.object.kind === ref.kind && nameOf(w.item.object) === ref.name);
+  const target = index.workloads.find(w => w.namespace === namespace && w.item.object.kind === ref.kind && nameOf(w.item.object) === ref.name);
   if (!target) {
     return [findingOf('wiring/hpa-target', item, 'spec.scaleTargetRef',
       `scale target ${String(ref.kind)}/${String(ref.name)} does not exist in namespace "${namespace}"`)];
@@ -200,32 +246,26 @@ function autoscaler(item: ManifestObject, workloads: readonly Workload[]): Findi
   return findings;
 }
 
-function disruptionBudget(item: ManifestObject, workloads: readonly Workload[]): Finding[] {
+function disruptionBudget(item: ManifestObject, index: WiringIndex): Finding[] {
   const selector = asRecord(item.object.spec).selector;
   const namespace = namespaceOf(item.object);
   if (selector === undefined || selector === null) {
     return [];
   }
-  if (workloads.some(w => w.namespace === namespace && matchesLabelSelector(selector, w.template.labels))) {
+  const candidates = index.inNamespace(namespace);
+  if (candidates.some(w => matchesLabelSelector(selector, w.template.labels))) {
     return [];
   }
-  return [findingOf('wiring/pdb-selector', item, 'spec.selector',
-    `selector matches no pod template in namespace "${namespace}"${hintLabels(workloads.filter(w => w.namespace === namespace))}`)];
+  return [findingOf('wiring/pdb-selector', item, 'spec.selector', `selector matches no pod template in namespace "${namespace}"${hintLabels(candidates)}`)];
 }
 
-function configMapReferences(w: Workload, items: readonly ManifestObject[]): Finding[] {
-  const configMaps = new Map<string, Record<string, unknown>>();
-  for (const i of items) {
-    if (i.object.kind === 'ConfigMap' && namespaceOf(i.object) === w.namespace) {
-      configMaps.set(nameOf(i.object), i.object);
-    }
-  }
+function configMapReferences(w: Workload, index: WiringIndex): Finding[] {
   const findings: Finding[] = [];
   const check = (ref: Record<string, unknown>, path: string, keys: readonly { key: unknown; path: string }[]) => {
     if (typeof ref.name !== 'string' || ref.optional === true) {
       return;
     }
-    const cm = configMaps.get(ref.name);
+    const cm = index.find('ConfigMap', w.namespace, ref.name)?.object;
     if (!cm) {
       findings.push(findingOf('wiring/configmap-ref', w.item, `${path}.name`,
         `ConfigMap "${ref.name}" does not exist in namespace "${w.namespace}"; the pod cannot start (mark it optional if that is intended)`));
