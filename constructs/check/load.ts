@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
+
 import { asArray, asRecord, Finding, KubeObject, ManifestObject, Severity } from './findings';
 
 /** File names the checker reads when given a folder. */

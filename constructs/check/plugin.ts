@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+
 import { checkManifests, summarize } from './check';
 import { Finding } from './findings';
 import { loadManifests, parseManifests } from './load';

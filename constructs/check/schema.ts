@@ -1,7 +1,9 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import * as fs from 'fs';
+import * as path from 'path';
+
+import { validateApiRules } from './api-validation';
 import { KUBERNETES_ENUMS } from './enums';
 import { asArray, asRecord, Finding, joinPath, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
 
@@ -28,7 +30,8 @@ interface GroupVersionKind {
 
 /**
  * Validates plain Kubernetes objects against the Kubernetes 1.28 OpenAPI definitions, strictly: types, required
- * fields, enums, formats, and unknown fields, which the definitions allow but the API server drops or rejects.
+ * fields, enums, formats, and unknown fields, which the definitions allow but the API server drops or rejects; then
+ * the API server's own rules for names, labels, ports and environment variable names.
  * Each kind is compiled once, on first use, and cached.
  *
  * Custom resources are checked against the `openAPIV3Schema` of their CustomResourceDefinition once it is added.
@@ -125,6 +128,7 @@ export class SchemaValidator {
     if (!o.kind.endsWith('List') && typeof meta.name !== 'string' && typeof meta.generateName !== 'string') {
       findings.push(finding('schema/required', 'metadata.name', 'required field "metadata.name" is missing'));
     }
+    findings.push(...validateApiRules(data));
     return dedupe(findings);
   }
 

@@ -1,4 +1,5 @@
 import * as path from 'path';
+
 import { checkManifests, summarize } from '../../constructs/check/check';
 import { Finding, Severity } from '../../constructs/check/findings';
 import { loadManifests } from '../../constructs/check/load';

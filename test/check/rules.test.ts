@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+
 import { checkManifests, summarize } from '../../constructs/check/check';
 import { Finding } from '../../constructs/check/findings';
 import { loadManifests } from '../../constructs/check/load';

@@ -1,0 +1,190 @@
+import { asArray, asRecord, Finding, joinPath, KubeObject, objectRef, Severity } from './findings';
+import { containersOf, podTemplateOf } from './pods';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** Kinds whose names must be DNS labels (RFC 1035 for Services, RFC 1123 for the others); other kinds take subdomains. */
+const LABEL_NAMED_KINDS: Readonly<Record<string, 'dns1035' | 'dns1123'>> = { Service: 'dns1035', Namespace: 'dns1123' };
+
+/** The default range of node ports (the API server flag `--service-node-port-range`). */
+export const NODE_PORT_RANGE: readonly [number, number] = [30000, 32767];
+
+/**
+ * Checks what the API server validates beyond the OpenAPI schema: object, container, volume and port names, label and
+ * annotation syntax, port numbers, and environment variable names.
+ */
+export function validateApiRules(obj: KubeObject): Finding[] {
+  const findings: Finding[] = [];
+  const ref = objectRef(obj);
+  const add = (ruleId: string, path: string, message: string) => findings.push({ ruleId, severity: Severity.ERROR, message, path, object: ref });
+  const meta = asRecord(obj.metadata);
+  if (typeof meta.name === 'string') {
+    const problem = nameProblem(meta.name, typeof obj.kind === 'string' ? LABEL_NAMED_KINDS[obj.kind] ?? 'subdomain' : 'subdomain');
+    if (problem) {
+      add('schema/name', 'metadata.name', `name "${meta.name}" ${problem}`);
+    }
+  }
+  checkMetadata(meta, 'metadata', add);
+  const template = podTemplateOf(obj);
+  if (template && obj.kind !== 'Pod') {
+    const templatePath = template.specPath.replace(/\.spec$/, '.metadata');
+    let t: unknown = obj;
+    for (const key of templatePath.split('.')) {
+      t = asRecord(t)[key];
+    }
+    checkMetadata(asRecord(t), templatePath, add);
+  }
+  checkSelectorLabels(asRecord(asRecord(obj.spec).selector), obj.kind === 'Service' ? 'spec.selector' : 'spec.selector.matchLabels', obj.kind === 'Service', add);
+  if (template) {
+    asArray(template.spec.volumes).forEach((v, i) => {
+      const name = asRecord(v).name;
+      if (typeof name === 'string' && nameProblem(name, 'dns1123')) {
+        add('schema/name', `${template.specPath}.volumes[${i}].name`, `volume name "${name}" ${nameProblem(name, 'dns1123')}`);
+      }
+    });
+    for (const c of containersOf(template)) {
+      const name = c.container.name;
+      if (typeof name === 'string' && nameProblem(name, 'dns1123')) {
+        add('schema/name', `${c.path}.name`, `container name "${name}" ${nameProblem(name, 'dns1123')}`);
+      }
+      asArray(c.container.ports).forEach((p, i) => {
+        const port = asRecord(p);
+        checkPortNumber(port.containerPort, `${c.path}.ports[${i}].containerPort`, add);
+        if (port.hostPort !== undefined && port.hostPort !== 0) {
+          checkPortNumber(port.hostPort, `${c.path}.ports[${i}].hostPort`, add);
+        }
+        if (typeof port.name === 'string') {
+          checkPortName(port.name, `${c.path}.ports[${i}].name`, add);
+        }
+      });
+      asArray(c.container.env).forEach((e, i) => {
+        const envName = asRecord(e).name;
+        if (typeof envName === 'string' && !ENV_NAME.test(envName)) {
+          add('schema/env-name', `${c.path}.env[${i}].name`,
+            `environment variable name "${envName}" must consist of letters, digits, "_", "-" or "." and not start with a digit`);
+        }
+      });
+      for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+        for (const handler of ['httpGet', 'tcpSocket']) {
+          const port = asRecord(asRecord(c.container[probe])[handler]).port;
+          checkPortOrName(port, `${c.path}.${probe}.${handler}.port`, add);
+        }
+      }
+    }
+  }
+  if (obj.kind === 'Service') {
+    asArray(asRecord(obj.spec).ports).forEach((p, i) => {
+      const port = asRecord(p);
+      checkPortNumber(port.port, `spec.ports[${i}].port`, add);
+      checkPortOrName(port.targetPort, `spec.ports[${i}].targetPort`, add);
+      if (typeof port.name === 'string' && nameProblem(port.name, 'dns1123')) {
+        add('schema/port', `spec.ports[${i}].name`, `port name "${port.name}" ${nameProblem(port.name, 'dns1123')}`);
+      }
+      const nodePort = port.nodePort;
+      if (typeof nodePort === 'number' && nodePort !== 0 && (nodePort < NODE_PORT_RANGE[0] || nodePort > NODE_PORT_RANGE[1])) {
+        add('schema/port', `spec.ports[${i}].nodePort`,
+          `nodePort ${nodePort} is outside the node port range ${NODE_PORT_RANGE[0]}-${NODE_PORT_RANGE[1]} (the API server default)`);
+      }
+    });
+  }
+  return findings;
+}
+
+type Add = (ruleId: string, path: string, message: string) => void;
+
+/**
+ * Why a name is not valid, or undefined when it is.
+ */
+export function nameProblem(name: string, rule: 'dns1035' | 'dns1123' | 'subdomain'): string | undefined {
+  const max = rule === 'subdomain' ? 253 : 63;
+  if (name.length > max) {
+    return `is ${name.length} characters long; at most ${max} are allowed`;
+  }
+  switch (rule) {
+    case 'dns1035':
+      return DNS1035_LABEL.test(name) ? undefined : 'must consist of lower-case letters, digits and "-", start with a letter and end with a letter or digit (RFC 1035)';
+    case 'dns1123':
+      return DNS1123_LABEL.test(name) ? undefined : 'must consist of lower-case letters, digits and "-", and start and end with a letter or digit (RFC 1123)';
+    default:
+      return DNS1123_SUBDOMAIN.test(name) ? undefined : 'must consist of lower-case letters, digits, "-" and ".", and start and end with a letter or digit (RFC 1123)';
+  }
+}
+
+function checkMetadata(meta: Record<string, unknown>, path: string, add: Add): void {
+  for (const [key, value] of Object.entries(asRecord(meta.labels))) {
+    const keyProblem = qualifiedNameProblem(key);
+    if (keyProblem) {
+      add('schema/labels', joinPath(joinPath(path, 'labels'), key), `label key "${key}" ${keyProblem}`);
+    } else if (typeof value === 'string' && labelValueProblem(value)) {
+      add('schema/labels', joinPath(joinPath(path, 'labels'), key), `label value "${value}" ${labelValueProblem(value)}`);
+    }
+  }
+  for (const key of Object.keys(asRecord(meta.annotations))) {
+    const keyProblem = qualifiedNameProblem(key);
+    if (keyProblem) {
+      add('schema/labels', joinPath(joinPath(path, 'annotations'), key), `annotation key "${key}" ${keyProblem}`);
+    }
+  }
+}
+
+function checkSelectorLabels(selector: Record<string, unknown>, path: string, plain: boolean, add: Add): void {
+  const labels = plain ? selector : asRecord(selector.matchLabels);
+  for (const [key, value] of Object.entries(labels)) {
+    const problem = qualifiedNameProblem(key) ?? (typeof value === 'string' ? labelValueProblem(value) : undefined);
+    if (problem) {
+      add('schema/labels', joinPath(path, key), `selector label ${JSON.stringify(key)}: ${JSON.stringify(value)} is not valid: ${problem}`);
+    }
+  }
+}
+
+/**
+ * Why a label or annotation key (`prefix/name`) is not valid, or undefined when it is.
+ */
+export function qualifiedNameProblem(key: string): string | undefined {
+  const parts = key.split('/');
+  if (parts.length > 2) {
+    return 'may contain one "/" at most (prefix/name)';
+  }
+  const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
+  if (prefix !== undefined && (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) {
+    return `has a prefix "${prefix}" that is not a DNS subdomain`;
+  }
+  if (name.length === 0 || name.length > 63) {
+    return 'must have a name part of 1 to 63 characters';
+  }
+  return QUALIFIED_NAME.test(name) ? undefined : 'must have a name part of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+}
+
+function labelValueProblem(value: string): string | undefined {
+  if (value.length > 63) {
+    return `is ${value.length} characters long; at most 63 are allowed`;
+  }
+  return value === '' || QUALIFIED_NAME.test(value) ? undefined : 'must be letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+}
+
+function checkPortNumber(port: unknown, path: string, add: Add): void {
+  if (typeof port === 'number' && (port < 1 || port > 65535)) {
+    add('schema/port', path, `port ${port} must be within 1-65535`);
+  }
+}
+
+function checkPortOrName(port: unknown, path: string, add: Add): void {
+  if (typeof port === 'number') {
+    checkPortNumber(port, path, add);
+  } else if (typeof port === 'string') {
+    checkPortName(port, path, add);
+  }
+}
+
+function checkPortName(name: string, path: string, add: Add): void {
+  const valid = name.length <= 15 && IANA_SVC_NAME.test(name) && /[a-z]/.test(name) && !name.includes('--');
+  if (!valid) {
+    add('schema/port', path,
+      `port name "${name}" must be at most 15 lower-case letters, digits and "-", with at least one letter and no "--" (IANA service name)`);
+  }
+}
