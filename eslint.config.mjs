@@ -1,6 +1,6 @@
 // The cdk8s-plus rule set, in flat config: 2 spaces, single quotes, semicolons, sorted imports, 150 columns.
 import stylistic from '@stylistic/eslint-plugin';
-import importX from 'eslint-plugin-import-x';
+import simpleImportSort from 'eslint-plugin-simple-import-sort';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -8,7 +8,7 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    plugins: { '@stylistic': stylistic, 'import-x': importX },
+    plugins: { '@stylistic': stylistic, 'simple-import-sort': simpleImportSort },
     rules: {
       '@stylistic/indent': ['error', 2],
       '@stylistic/quotes': ['error', 'single', { avoidEscape: true }],
@@ -18,11 +18,9 @@ export default tseslint.config(
       '@stylistic/object-curly-spacing': ['error', 'always'],
       '@stylistic/no-trailing-spaces': 'error',
       '@stylistic/eol-last': 'error',
-      'import-x/order': ['error', {
-        groups: ['builtin', 'external', ['parent', 'sibling', 'index']],
-        alphabetize: { order: 'asc', caseInsensitive: true },
-      }],
-      'import-x/no-duplicates': 'error',
+      'simple-import-sort/imports': 'error',
+      'simple-import-sort/exports': 'error',
+      'no-duplicate-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'off',
     },

@@ -2,6 +2,7 @@
 import { App, Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+
 import { IngressPathType, ModelServingApp, ModelSource, ServiceType, ServingApp, TfServingApp } from './constructs';
 
 /** Image coordinates that CI sets instead of patching YAML with sed. */

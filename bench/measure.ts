@@ -1,8 +1,9 @@
 // Measures one benchmark case in this process and prints one JSON line: `tsx bench/measure.ts <variant> <n>`.
 // run.ts starts each case in a fresh process, so timings and peak memory do not leak between cases.
+import { App } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
+
 import { outputBase, VARIANTS } from './variants';
 
 export interface Measurement {

@@ -3,6 +3,7 @@
 import { spawnSync } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
+
 import type { Measurement } from './measure';
 import { outputBase, VARIANTS } from './variants';
 

@@ -1,8 +1,9 @@
 // The benchmark variants: which App synthesizes which construct tree.
-import * as fs from 'fs';
-import * as os from 'os';
 import { App, AppProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as fs from 'fs';
+import * as os from 'os';
+
 import { ModelServingApp, ServingApp } from '../constructs';
 import { chartPerEndpoint, EndpointBuilder, handWrittenEndpoint, oneChart } from './endpoints';
 

@@ -1,7 +1,7 @@
-export * from './serving-props';
+export * from './check';
+export { InvalidPropsError } from './internal/problems';
 export * from './model-serving-app';
 export * from './model-source';
-export * from './tf-serving-app';
 export * from './serving-app';
-export { InvalidPropsError } from './internal/problems';
-export * from './check';
+export * from './serving-props';
+export * from './tf-serving-app';

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+
 import { appIdentity, mayRunSeveralReplicas } from './internal/identity';
 import { registerAppName } from './internal/name-registry';
 import {

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+
 import { waiverAnnotation } from './check/waivers';
 import { PropProblems } from './internal/problems';
 import { isDns1123Subdomain } from './internal/rules';

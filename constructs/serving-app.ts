@@ -1,7 +1,8 @@
+import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
-import { chartToKube, ChartNamer, resourceFileName } from './serving-app/charts';
+
+import { ChartNamer, chartToKube, resourceFileName } from './serving-app/charts';
 import { resolveDependencies, SynthCache, validateApp } from './serving-app/prepare';
 import { saveDocs, stringifyDocs } from './serving-app/yaml';
 

@@ -1,6 +1,7 @@
-import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { createHash } from 'crypto';
+
 import { appIdentity, mayRunSeveralReplicas } from './internal/identity';
 import { registerAppName } from './internal/name-registry';
 import { createAutoscaler, createDeployment, createDisruptionBudget, createService } from './internal/objects';

@@ -1,4 +1,5 @@
 import { App, Chart, Testing } from 'cdk8s';
+
 import { checkObjects } from '../constructs/check/check';
 import { buildExampleApp, DEFAULT_SETTINGS } from '../main';
 import { expectValidForKubernetes, findObject, KubeObject, serverContainer } from './util';

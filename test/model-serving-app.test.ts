@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+
 import { IngressPathType, InvalidPropsError, ModelServingApp, ServiceType } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
 import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth } from './util';

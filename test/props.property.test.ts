@@ -1,6 +1,7 @@
 // Property: any props either synthesize manifests that pass the schema and the checker, or raise a clear InvalidPropsError.
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
+
 import { InvalidPropsError, ModelServingApp, ModelSource, ServiceType, TfServingApp } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
 import { validateManifest } from '../constructs/check/schema';

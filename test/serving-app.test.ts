@@ -1,9 +1,10 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
 import { ServingApp } from '../constructs';
 
 type Builder = (app: App) => void;

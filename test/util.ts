@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+
 import { validateManifest } from '../constructs/check/schema';
 
 export type KubeObject = Record<string, any>;

@@ -1,6 +1,7 @@
 // Refuses two apps of one name in one namespace: their objects would overwrite each other in the cluster.
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+
 import { constructPathOf } from './problems';
 
 interface RegisteredApp {

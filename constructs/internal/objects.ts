@@ -1,6 +1,7 @@
 // Builders of the Kubernetes objects every serving construct emits, so they share one shape and one set of defaults.
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+
 import {
   AutoscalingProps, IngressPathType, IngressProps, ProbesProps, ResourcesProps, RollingUpdateProps, SecurityProps, ServiceProps, ServiceType,
 } from '../serving-props';

@@ -1,5 +1,6 @@
 // Probe defaults: a startup probe shields slow model loads from the liveness probe, which is always present.
 import { k8s } from 'cdk8s-plus-28';
+
 import { ProbesProps } from '../serving-props';
 
 /** With a 5 s period, 60 failures give a model 5 minutes to load before the pod is restarted. */

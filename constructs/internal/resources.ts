@@ -1,5 +1,6 @@
 // Requests and limits with documented defaults: every container gets cpu and memory requests and a memory limit.
 import { k8s } from 'cdk8s-plus-28';
+
 import { ResourcesProps } from '../serving-props';
 import { parseQuantity } from './quantity';
 

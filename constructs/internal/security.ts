@@ -1,5 +1,6 @@
 // Security defaults that pass the Pod Security Standards 'restricted' profile, and the explicit ways out of it.
 import { k8s } from 'cdk8s-plus-28';
+
 import { waiverAnnotation } from '../check/waivers';
 import { SecurityProps } from '../serving-props';
 

@@ -1,7 +1,7 @@
 // Writes manifests exactly as cdk8s `Yaml.save` / `Yaml.stringify` do, without spreading every document
 // of a large app into one function call (which can exceed the engine's argument limit).
-import * as fs from 'fs';
 import { Yaml } from 'cdk8s';
+import * as fs from 'fs';
 
 const CHUNK = 5000;
 
