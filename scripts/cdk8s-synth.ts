@@ -1,0 +1,112 @@
+// Runs `cdk8s synth` for scripts/synth.ts, and stops it and the app it started on a signal.
+//
+// Fast path: the cdk8s CLI spends most of its ~0.7 s start-up loading every command (import, init) and yargs'
+// command folder. We load only its synth command (cdk8s-cli 2.207.60, pinned: `lib/cli/cmds/synth.js`, a yargs
+// command module) in this process and run its handler, with the same options, defaults and `CDK8S_*` environment
+// variables as `cdk8s synth --no-check-upgrade`. If that module is missing or changed shape, or
+// CDK8S_SYNTH_SPAWN_CLI is set, we run the `cdk8s` binary instead.
+import { ChildProcess } from 'child_process';
+import * as path from 'path';
+
+// The CLI spawns the app through `child_process.spawn`; we patch the module object itself (not a copy) so we
+// can start the app in its own process group and stop the whole group on a signal.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const childProcess = require('child_process') as typeof import('child_process');
+
+const children = new Set<ChildProcess>();
+
+interface SynthCommand {
+  builder(args: unknown): { parse(): Record<string, unknown> };
+  handler(argv: Record<string, unknown>): Promise<void>;
+}
+
+function cliDir(): string {
+  return path.dirname(require.resolve('cdk8s-cli/package.json'));
+}
+
+/** Spawns with a process group of its own (so a signal reaches the app, not just its shell) and tracks it. */
+function trackedSpawn(...args: Parameters<typeof childProcess.spawn>): ChildProcess {
+  const first = children.size === 0;
+  const [command, argsOrOptions, maybeOptions] = args as [string, readonly string[] | object | undefined, object | undefined];
+  const child = Array.isArray(argsOrOptions)
+    ? originalSpawn(command, argsOrOptions, { ...maybeOptions, detached: true })
+    : originalSpawn(command, { ...(argsOrOptions as object), detached: true });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  if (first && preload) {
+    setImmediate(preload);
+  }
+  return child;
+}
+let preload: (() => void) | undefined;
+const originalSpawn = childProcess.spawn;
+
+function loadSynthCommand(): SynthCommand | undefined {
+  if (process.env.CDK8S_SYNTH_SPAWN_CLI) {
+    return undefined;
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const command = require(path.join(cliDir(), 'lib', 'cli', 'cmds', 'synth.js')) as Partial<SynthCommand> & { command?: string };
+    if (command.command === 'synth' && typeof command.builder === 'function' && typeof command.handler === 'function') {
+      return command as SynthCommand;
+    }
+  } catch {
+    // fall back to the binary
+  }
+  return undefined;
+}
+
+async function runInProcess(command: SynthCommand, args: string[]): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yargs = require(require.resolve('yargs', { paths: [cliDir()] })) as (args: string[]) => { env(prefix: string): { help(): unknown } };
+  const argv = command.builder(yargs(args).env('CDK8S').help()).parse();
+  try {
+    await command.handler(argv);
+    return 0;
+  } catch (e) {
+    // what the cdk8s binary prints and returns on an error
+    console.error((e as Error).stack);
+    return 1;
+  }
+}
+
+function runBinary(args: string[]): Promise<number> {
+  const bin = path.join(cliDir(), 'bin', 'cdk8s');
+  const child = trackedSpawn(process.execPath, [bin, 'synth', '--no-check-upgrade', ...args], { stdio: 'inherit' });
+  return new Promise(resolve => {
+    child.once('error', () => resolve(1));
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+/**
+ * Runs `cdk8s synth <args>` and resolves to its exit status. (The CLI may also call `process.exit` itself.)
+ * `whileAppRuns` is called once the app has started, to use the otherwise idle wait (see synth.ts).
+ */
+export async function cdk8sSynth(args: string[], whileAppRuns?: () => void): Promise<number> {
+  const command = loadSynthCommand();
+  if (!command) {
+    return runBinary(args);
+  }
+  preload = whileAppRuns;
+  childProcess.spawn = trackedSpawn as typeof childProcess.spawn;
+  try {
+    return await runInProcess(command, args);
+  } finally {
+    childProcess.spawn = originalSpawn;
+  }
+}
+
+/** Sends `signal` to every process group we started and resolves once they have all exited. */
+export function stopChildren(signal: NodeJS.Signals): Promise<void> {
+  const running = [...children].filter(c => c.exitCode === null && c.signalCode === null);
+  return Promise.all(running.map(child => new Promise<void>(resolve => {
+    child.once('exit', () => resolve());
+    try {
+      process.kill(-(child.pid as number), signal);
+    } catch {
+      resolve();
+    }
+  }))).then(() => undefined);
+}

@@ -1,0 +1,101 @@
+// `npm run synth [-- cdk8s synth options]`: synthesizes into a temporary folder beside dist/ and replaces dist/
+// only when the whole synthesis (app and validation plugins) succeeded. On any failure or on Ctrl-C the previous
+// dist/ is left byte-for-byte as it was and the temporary folder is removed.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+
+import { cdk8sSynth, stopChildren } from './cdk8s-synth';
+import { StagedDir } from './staged-dir';
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** Splits `-o <dir>` / `--output <dir>` / `--output=<dir>` off the arguments. */
+function takeOutput(args: string[]): { output?: string; rest: string[] } {
+  const rest: string[] = [];
+  let output: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '-o' || arg === '--output') {
+      output = args[++i];
+    } else if (arg.startsWith('--output=')) {
+      output = arg.slice('--output='.length);
+    } else {
+      rest.push(arg);
+    }
+  }
+  return { output, rest };
+}
+
+interface Config {
+  readonly output?: string;
+  readonly validations?: unknown;
+}
+
+/** cdk8s.yaml, as far as we use it. */
+function readConfig(): Config {
+  return fs.existsSync('cdk8s.yaml') ? (parse(fs.readFileSync('cdk8s.yaml', 'utf8')) as Config | null) ?? {} : {};
+}
+
+/**
+ * Loads the local validation plugins of cdk8s.yaml into the module cache while the app runs in its own process,
+ * so the CLI finds them loaded when it validates. Loading has no other effect; errors are left for the CLI to
+ * report in its own words.
+ */
+function preloadLocalPlugins(config: Config, args: string[]): () => void {
+  return () => {
+    if (!Array.isArray(config.validations) || args.includes('--no-validate')) {
+      return;
+    }
+    for (const validation of config.validations as { package?: unknown }[]) {
+      const pkg = validation?.package;
+      if (typeof pkg === 'string' && (path.isAbsolute(pkg) || pkg.startsWith(`.${path.sep}`))) {
+        try {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          require(path.resolve(pkg));
+        } catch {
+          // the CLI reports it
+        }
+      }
+    }
+  };
+}
+
+async function main(args: string[]): Promise<number> {
+  if (args.some(a => a === '--stdout' || a === '-p' || a === '--help')) {
+    return cdk8sSynth(args); // nothing is written to a folder
+  }
+  const config = readConfig();
+  const { output, rest } = takeOutput(args);
+  const staged = new StagedDir(output ?? config.output ?? 'dist');
+
+  // The CLI exits the process itself when validation fails: clean up on every way out.
+  process.on('exit', () => staged.discard());
+  for (const signal of SIGNALS) {
+    process.on(signal, () => {
+      void stopChildren(signal).finally(() => {
+        staged.discard();
+        process.exit(128 + SIGNAL_NUMBERS[signal]);
+      });
+    });
+  }
+
+  const status = await cdk8sSynth([...rest, '--output', staged.path], preloadLocalPlugins(config, rest));
+  if (status !== 0) {
+    staged.discard();
+    console.error(`Synthesis failed; ${staged.target} was left unchanged.`);
+    return status;
+  }
+  staged.commit();
+  console.log(`Manifests written to ${staged.target}`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  status => process.exit(status),
+  (e: Error) => {
+    console.error(e.stack);
+    process.exit(1);
+  },
+);

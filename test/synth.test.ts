@@ -1,0 +1,193 @@
+import { ChildProcess, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+// `npm run synth` (scripts/synth.ts) on a throwaway project whose tiny app fails in chosen ways (MODE).
+const ROOT = path.join(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
+const SYNTH = path.join(ROOT, 'scripts', 'synth.ts');
+
+const APP = `
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+
+const mode = process.env.MODE ?? 'ok';
+const app = new App();
+for (const id of ['a', 'b']) {
+  new ApiObject(new Chart(app, id), 'config', { apiVersion: 'v1', kind: 'ConfigMap', data: { mode } });
+}
+if (mode === 'throw') {
+  throw new Error('the app failed');
+}
+if (mode === 'fail-midway') {
+  // a.k8s.yaml is written, then writing b.k8s.yaml fails, as on a full disk
+  fs.mkdirSync(path.join(app.outdir, 'b.k8s.yaml'), { recursive: true });
+}
+if (mode === 'hang') {
+  fs.mkdirSync(app.outdir, { recursive: true });
+  fs.writeFileSync(path.join(app.outdir, 'partial.k8s.yaml'), 'kind: Partial\\n');
+  fs.writeFileSync('app.pid', String(process.pid));
+  setTimeout(() => process.exit(3), 20_000).unref(); // never outlive a failed test for long
+  setInterval(() => {
+    fs.mkdirSync(app.outdir, { recursive: true });
+    fs.writeFileSync(path.join(app.outdir, 'late.k8s.yaml'), 'kind: Late\\n');
+  }, 50);
+} else {
+  app.synth();
+}
+`;
+
+const FAILING_PLUGIN = `
+class Reject {
+  validate(context) {
+    context.report.addViolation({ ruleName: 'reject-all', recommendation: 'none', fix: 'none', violatingResources: [] });
+    context.report.submit('failure');
+  }
+}
+module.exports = { Reject };
+`;
+
+let project: string;
+
+beforeEach(() => {
+  project = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
+  fs.writeFileSync(path.join(project, 'app.ts'), APP);
+  fs.writeFileSync(path.join(project, 'plugin.js'), FAILING_PLUGIN);
+  fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: node -r ${TSX} app.ts\n`);
+});
+
+afterEach(() => {
+  fs.rmSync(project, { recursive: true, force: true });
+});
+
+interface Result {
+  readonly status: number | null;
+  readonly output: string;
+}
+
+function startSynth(mode: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, ['-r', TSX, SYNTH, ...args], {
+    cwd: project,
+    // the throwaway project has no node_modules of its own
+    env: { ...process.env, ...env, MODE: mode, NODE_PATH: path.join(ROOT, 'node_modules') },
+  });
+}
+
+function finish(child: ChildProcess): Promise<Result> {
+  let output = '';
+  child.stdout?.on('data', d => output += d);
+  child.stderr?.on('data', d => output += d);
+  return new Promise(resolve => child.once('exit', status => resolve({ status, output })));
+}
+
+function synth(mode: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Result> {
+  return finish(startSynth(mode, args, env));
+}
+
+/** Every file under `dir`, relative path to content. */
+function readTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const full = path.join(entry.parentPath, entry.name);
+      files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  }
+  return files;
+}
+
+function tempFolders(): string[] {
+  return fs.readdirSync(project).filter(f => f.startsWith('.dist-'));
+}
+
+/** A dist/ from an earlier successful synth, plus a file the user put there. */
+async function givenAPreviousDist(): Promise<Record<string, string>> {
+  const first = await synth('ok');
+  expect(first.status).toBe(0);
+  fs.writeFileSync(path.join(project, 'dist', 'notes.txt'), 'kept until the next successful synth');
+  return readTree(path.join(project, 'dist'));
+}
+
+jest.setTimeout(60_000);
+
+test('a successful synth replaces dist/ and leaves no temporary folder', async () => {
+  const before = await givenAPreviousDist();
+
+  const result = await synth('second');
+
+  expect(result.status).toBe(0);
+  const after = readTree(path.join(project, 'dist'));
+  expect(Object.keys(after).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+  expect(after['a.k8s.yaml']).toContain('mode: second');
+  expect(before['a.k8s.yaml']).toContain('mode: ok');
+  expect(tempFolders()).toEqual([]);
+});
+
+test('a synth with --output replaces that folder instead', async () => {
+  const result = await synth('ok', ['--output', 'manifests']);
+
+  expect(result.status).toBe(0);
+  expect(Object.keys(readTree(path.join(project, 'manifests'))).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+  expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
+  expect(tempFolders()).toEqual([]);
+});
+
+describe.each([
+  ['the CLI loaded in-process', {}],
+  ['the cdk8s binary', { CDK8S_SYNTH_SPAWN_CLI: '1' }],
+])('through %s', (_name, env) => {
+  test('an app that throws leaves dist/ byte-for-byte intact and no temporary folder', async () => {
+    const before = await givenAPreviousDist();
+
+    const result = await synth('throw', [], env);
+
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('the app failed');
+    expect(readTree(path.join(project, 'dist'))).toEqual(before);
+    expect(tempFolders()).toEqual([]);
+  });
+
+  test('a write that fails midway leaves dist/ intact', async () => {
+    const before = await givenAPreviousDist();
+
+    const result = await synth('fail-midway', [], env);
+
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('EISDIR');
+    expect(readTree(path.join(project, 'dist'))).toEqual(before);
+    expect(tempFolders()).toEqual([]);
+  });
+});
+
+test('a failing validation plugin leaves dist/ intact', async () => {
+  const before = await givenAPreviousDist();
+  fs.appendFileSync(path.join(project, 'cdk8s.yaml'), 'validations:\n  - package: ./plugin.js\n    version: 0.1.0\n    class: Reject\n');
+
+  const result = await synth('changed');
+
+  expect(result.status).not.toBe(0);
+  expect(result.output).toContain('reject-all');
+  expect(readTree(path.join(project, 'dist'))).toEqual(before);
+  expect(tempFolders()).toEqual([]);
+});
+
+test('Ctrl-C stops the app, leaves dist/ intact and removes the temporary folder', async () => {
+  const before = await givenAPreviousDist();
+  const child = startSynth('hang');
+  const done = finish(child);
+  const pidFile = path.join(project, 'app.pid');
+  while (!fs.existsSync(pidFile) || tempFolders().length === 0) {
+    await new Promise(r => setTimeout(r, 50));
+  }
+
+  child.kill('SIGINT');
+  const result = await done;
+  await new Promise(r => setTimeout(r, 300)); // the app, if still alive, would recreate files now
+
+  expect(result.status).toBe(130);
+  expect(() => process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 0)).toThrow();
+  expect(readTree(path.join(project, 'dist'))).toEqual(before);
+  expect(tempFolders()).toEqual([]);
+});
