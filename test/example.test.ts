@@ -1,10 +1,10 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 
 import { checkObjects } from '../constructs/check/check';
 import { buildExampleApp, DEFAULT_SETTINGS } from '../main';
-import { expectValidForKubernetes, findObject, KubeObject, serverContainer } from './util';
+import { expectValidForKubernetes, findObject, KubeObject, serverContainer, testApp } from './util';
 
-const app = buildExampleApp(Testing.app(), DEFAULT_SETTINGS);
+const app = buildExampleApp(testApp(), DEFAULT_SETTINGS);
 const charts = app.node.children.filter(Chart.isChart);
 const objectsOf = Object.fromEntries(charts.map(chart => [chart.node.id, Testing.synth(chart) as KubeObject[]]));
 const allObjects = Object.values(objectsOf).flat();
@@ -162,7 +162,7 @@ describe('celestial-bodies-classifier', () => {
 });
 
 test('image coordinates come from the settings, not from sed', () => {
-  const custom = buildExampleApp(new App({ outdir: '/nonexistent' }), { ...DEFAULT_SETTINGS, gcpProject: 'acme-ml', purchasePredictTag: 'abc123' });
+  const custom = buildExampleApp(testApp(), { ...DEFAULT_SETTINGS, gcpProject: 'acme-ml', purchasePredictTag: 'abc123' });
   const chart = custom.node.findChild('purchase-predict') as Chart;
   expect(serverContainer(findObject(Testing.synth(chart), 'Deployment')).image).toBe('gcr.io/acme-ml/purchase-predict-api:abc123');
 });

@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 
 import { IngressPathType, InvalidPropsError, ModelServingApp, ServiceType } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
-import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth } from './util';
+import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth, testChart } from './util';
 
 const IMAGE = 'ghcr.io/acme/jokemeter:1.2.0';
 
@@ -188,7 +188,7 @@ test('extra writable paths each get an emptyDir', () => {
 });
 
 test('the raw objects are reachable as fields', () => {
-  const chart = Testing.chart();
+  const chart = testChart();
   const app = new ModelServingApp(chart, 'm', { image: IMAGE, ingress: {}, autoscaling: { maxReplicas: 2 } });
   expect(app.deployment.name).toBe('m');
   expect(app.service.name).toBe('m');
@@ -198,7 +198,7 @@ test('the raw objects are reachable as fields', () => {
 
 describe('bad props', () => {
   const build = (props: object, id = 'jokemeter') => () =>
-    new ModelServingApp(Testing.chart(), id, { image: IMAGE, ...props } as never);
+    new ModelServingApp(testChart(), id, { image: IMAGE, ...props } as never);
 
   test.each([
     [{ image: 'jokemeter' }, "image 'jokemeter' must carry a tag or a digest, e.g. 'repo/model:1.4.2'"],
@@ -244,7 +244,7 @@ describe('bad props', () => {
   });
 
   test('missing props from a JavaScript caller name what is missing', () => {
-    expect(() => new ModelServingApp(Testing.chart(), 'm', undefined as never))
+    expect(() => new ModelServingApp(testChart(), 'm', undefined as never))
       .toThrow("ModelServingApp 'test/m': image (unset) is required: a container image such as 'repo/model:1.4.2'");
   });
 
@@ -253,7 +253,7 @@ describe('bad props', () => {
   });
 
   test('two apps of one name in one namespace fail at synth', () => {
-    const chart = Testing.chart();
+    const chart = testChart();
     new ModelServingApp(chart, 'a', { image: IMAGE, name: 'same' });
     new ModelServingApp(chart, 'b', { image: IMAGE, name: 'same' });
     new ModelServingApp(chart, 'c', { image: IMAGE, name: 'same', namespace: 'other' });

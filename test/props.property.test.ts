@@ -5,6 +5,7 @@ import * as fc from 'fast-check';
 import { InvalidPropsError, ModelServingApp, ModelSource, ServiceType, TfServingApp } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
 import { validateManifest } from '../constructs/check/schema';
+import { testChart } from './util';
 
 /** Mostly valid values with an occasional bad one, so that both outcomes are common. */
 function mostly<T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<T>): fc.Arbitrary<T> {
@@ -82,8 +83,8 @@ const tfServingAppProps = fc.record({
 });
 
 /** Synthesizes the construct, or returns the InvalidPropsError it raised; anything else thrown fails the property. */
-function synthOrError(build: (chart: ReturnType<typeof Testing.chart>) => void): any[] | InvalidPropsError {
-  const chart = Testing.chart();
+function synthOrError(build: (chart: ReturnType<typeof testChart>) => void): any[] | InvalidPropsError {
+  const chart = testChart();
   try {
     build(chart);
   } catch (e) {

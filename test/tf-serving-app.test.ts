@@ -1,8 +1,7 @@
-import { Testing } from 'cdk8s';
 
 import { DEFAULT_TF_SERVING_IMAGE, ModelSource, ServiceType, TfServingApp } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
-import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth } from './util';
+import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth, testChart } from './util';
 
 describe('defaults', () => {
   const objects = synth(chart => new TfServingApp(chart, 'half-plus-two', { modelName: 'half_plus_two' }));
@@ -120,7 +119,7 @@ test('a NodePort, tiny requests and a CPU target reach the objects', () => {
 });
 
 describe('bad props', () => {
-  const build = (props: object) => () => new TfServingApp(Testing.chart(), 'tf', { modelName: 'half_plus_two', ...props } as never);
+  const build = (props: object) => () => new TfServingApp(testChart(), 'tf', { modelName: 'half_plus_two', ...props } as never);
 
   test.each([
     [{ modelName: 'half plus two' }, "modelName 'half plus two' must be letters, digits, '_', '-' or '.'"],
@@ -140,7 +139,7 @@ describe('bad props', () => {
   });
 
   test('missing props from a JavaScript caller name what is missing', () => {
-    expect(() => new TfServingApp(Testing.chart(), 'tf', undefined as never)).toThrow("TfServingApp 'test/tf': modelName (unset) must be letters");
+    expect(() => new TfServingApp(testChart(), 'tf', undefined as never)).toThrow("TfServingApp 'test/tf': modelName (unset) must be letters");
   });
 
   test('name the construct', () => {

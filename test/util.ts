@@ -1,12 +1,22 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 
 import { validateManifest } from '../constructs/check/schema';
 
 export type KubeObject = Record<string, any>;
 
+/** An app that never writes: unlike `Testing.app()`, it creates no temporary folder per call. */
+export function testApp(): App {
+  return new App({ outdir: '/nonexistent/cdk8s-model-serving-tests' });
+}
+
+/** A chart with the id `test`, in an app of its own. */
+export function testChart(): Chart {
+  return new Chart(testApp(), 'test');
+}
+
 /** Synthesizes a fresh chart built by `build` and returns its objects. */
 export function synth(build: (chart: Chart) => void): KubeObject[] {
-  const chart = Testing.chart();
+  const chart = testChart();
   build(chart);
   return Testing.synth(chart);
 }
