@@ -1,4 +1,3 @@
-
 import { DEFAULT_TF_SERVING_IMAGE, ModelSource, ServiceType, TfServingApp } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
 import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth, testChart } from './util';
