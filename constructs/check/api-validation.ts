@@ -1,5 +1,6 @@
-import { asArray, asRecord, Finding, joinPath, KubeObject, objectRef, Severity } from './findings';
+import { Finding, KubeObject, objectRef, Severity } from './findings';
 import { containersOf, podTemplateOf } from './pods';
+import { asArray, asRecord, joinPath } from './util';
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

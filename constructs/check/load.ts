@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Document, LineCounter, parseAllDocuments } from 'yaml';
 
-import { asArray, asRecord, Finding, KubeObject, ManifestObject, Severity } from './findings';
+import { Finding, KubeObject, ManifestObject, Severity } from './findings';
+import { asArray, asRecord } from './util';
 
 /** File names the checker reads when given a folder. */
 export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml'];

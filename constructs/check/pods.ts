@@ -1,4 +1,5 @@
-import { asArray, asRecord, joinPath, KubeObject } from './findings';
+import { KubeObject } from './findings';
+import { asArray, asRecord, joinPath } from './util';
 
 /** The namespace an object without one lands in. */
 export const DEFAULT_NAMESPACE = 'default';

@@ -1,6 +1,7 @@
-import { asArray, asRecord, Finding, ManifestObject } from './findings';
+import { Finding, ManifestObject } from './findings';
 import { ContainerAt, containerName, containersOf, effectiveSecurity, nameOf, namespaceOf, PodTemplate, podTemplateOf, requests } from './pods';
 import { findingOf } from './rules';
+import { asArray, asRecord } from './util';
 
 /** Volume types the Pod Security Standards 'restricted' profile allows. */
 export const RESTRICTED_VOLUME_TYPES: readonly string[] = [

@@ -1,6 +1,7 @@
-import { asArray, asRecord, Finding, ManifestObject } from './findings';
+import { Finding, ManifestObject } from './findings';
 import { ContainerAt, containerName, containerPorts, containersOf, effectiveSecurity, PodTemplate, podTemplateOf } from './pods';
 import { findingOf } from './rules';
+import { asArray, asRecord } from './util';
 
 /** The sysctl that lets non-root processes bind ports from its value up. */
 export const UNPRIVILEGED_PORT_SYSCTL = 'net.ipv4.ip_unprivileged_port_start';

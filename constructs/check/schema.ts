@@ -5,7 +5,8 @@ import * as path from 'path';
 
 import { validateApiRules } from './api-validation';
 import { KUBERNETES_ENUMS } from './enums';
-import { asArray, asRecord, Finding, joinPath, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
+import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
+import { asArray, asRecord, joinPath } from './util';
 
 /** The Kubernetes version whose API the schema checks describe. */
 export const KUBERNETES_VERSION = '1.28';
@@ -378,7 +379,7 @@ function article(type: string): string {
 /**
  * A short description of a value for messages: `"8080"` (string), `8080` (number), a mapping, a list.
  */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null || value === undefined) {
     return 'nothing';
   }

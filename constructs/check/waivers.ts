@@ -1,6 +1,7 @@
-import { asRecord, Finding, joinPath, ManifestObject } from './findings';
+import { Finding, ManifestObject } from './findings';
 import { podTemplateOf } from './pods';
 import { findingOf, findRule, RuleCategory } from './rules';
+import { asRecord, joinPath } from './util';
 
 /** Annotation keys that waive a policy rule start with this; the rule id follows with its `/` written as `.`. */
 export const WAIVER_PREFIX = 'model-serving.cdk8s.io/waive.';

@@ -1,9 +1,10 @@
-import { asArray, asRecord, describeObject, Finding, joinPath, ManifestObject, objectRef } from './findings';
+import { describeObject, Finding, ManifestObject, objectRef } from './findings';
 import {
   containerName, containerPorts, containersOf, describeSelector, isEmptySelector, matchesLabels, matchesLabelSelector, nameOf,
   namespaceOf, PodTemplate, podTemplateOf, requests, SELECTOR_WORKLOADS, stringMap,
 } from './pods';
 import { findingOf } from './rules';
+import { asArray, asRecord, joinPath } from './util';
 
 interface Workload {
   readonly item: ManifestObject;
