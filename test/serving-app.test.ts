@@ -1,11 +1,13 @@
-import { ApiObject, App, AppProps, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Yaml, YamlOutputType } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 import { ServingApp } from '../constructs';
+import { fastStringify } from '../constructs/serving-app/fast-yaml';
 
 type Builder = (app: App) => void;
 
@@ -241,5 +243,52 @@ describe('ServingApp fails like App', () => {
       '  [two] and this too',
       '  [three/empty] ingress with no rules or default backend',
     ].join('\n'));
+  });
+});
+
+describe('the fast YAML writer', () => {
+  const TRICKY = [
+    'yes', 'No', 'on', 'OFF', 'y', 'n', 'true', 'False', 'null', 'Null', '~', '', '1.0', '1e3', '-1', '+1', '0x1F', '0o17', '017',
+    '0b101', '1_000', '190:20:30', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '.inf', '-.Inf', '.NaN', '<<', '=', '---', '...', '- a',
+    '-a', '?', '? a', 'a: b', 'a:b', 'a:', 'a #b', 'a#b', '#a', ' a', 'a ', 'a  b', '100m', '256Mi', '0.5', '1Gi', 'nginx:1.25',
+    'repo/img@sha256:abc', 'app.kubernetes.io/name', '/healthz', '*', '&a', '!a', '%a', '@a', '`a', '|', '>', '[a]', '{a}', 'a,b',
+    "it's", 'say "hi"', 'back\\slash', 'two\nlines', 'tab\there', 'caf\u00e9', 'x'.repeat(1100),
+  ];
+  const CHARS = ['a', 'Z', '0', '9', '.', '-', '_', ':', ' ', '#', '/', '@', '*', '&', '!', '%', "'", '"', '\\', '\n', '?', '[', ',', '|', '>', '=', '~'];
+  const text = fc.oneof(
+    fc.constantFrom(...TRICKY),
+    fc.array(fc.constantFrom(...CHARS), { maxLength: 6 }).map(chars => chars.join('')),
+    fc.string({ maxLength: 6 }),
+  );
+  const leafValue = fc.oneof(
+    { weight: 4, arbitrary: text },
+    fc.integer(), fc.double(), fc.constantFrom(0, -0, 2 ** 53, 1e21, 0.1), fc.boolean(), fc.constant(null), fc.constant(undefined),
+  );
+  const { doc } = fc.letrec<{ value: unknown; doc: Record<string, unknown>; list: unknown[] }>(tie => ({
+    value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leafValue, tie('doc'), tie('list')),
+    doc: fc.dictionary(text, tie('value'), { maxKeys: 4 }),
+    list: fc.array(tie('value'), { maxLength: 3 }),
+  }));
+
+  test('writes exactly what the yaml package writes, or declines', () => {
+    let fast = 0;
+    fc.assert(fc.property(doc, (d) => {
+      const text = fastStringify(d);
+      if (text !== undefined) {
+        fast++;
+        expect(text).toEqual(Yaml.stringify(d));
+      }
+    }), { numRuns: 3000 });
+    expect(fast).toBeGreaterThan(100); // the fast path was exercised, not only the fallback
+  });
+
+  test('handles the manifests of a cdk8s-plus endpoint', () => {
+    const app = new App();
+    endpoint(new Chart(app, 'chart', { labels: { version: '1.0' } }), 'server');
+    const manifests = app.charts[0].toJson();
+
+    for (const manifest of manifests) {
+      expect(fastStringify(manifest)).toEqual(Yaml.stringify(manifest));
+    }
   });
 });

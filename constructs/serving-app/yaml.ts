@@ -1,17 +1,13 @@
-// Writes manifests exactly as cdk8s `Yaml.save` / `Yaml.stringify` do, without spreading every document
-// of a large app into one function call (which can exceed the engine's argument limit).
+// Writes manifests exactly as cdk8s `Yaml.save` / `Yaml.stringify` do (documents joined by `---`), through the
+// fast path of fast-yaml.ts where it applies.
 import { Yaml } from 'cdk8s';
 import * as fs from 'fs';
 
-const CHUNK = 5000;
+import { fastStringify } from './fast-yaml';
 
-/** Same string as `Yaml.stringify(...docs)`: documents joined by `---`. */
+/** Same string as `Yaml.stringify(...docs)`. */
 export function stringifyDocs(docs: readonly unknown[]): string {
-  const parts: string[] = [];
-  for (let i = 0; i < docs.length; i += CHUNK) {
-    parts.push(Yaml.stringify(...docs.slice(i, i + CHUNK)));
-  }
-  return parts.join('---\n');
+  return docs.map(doc => fastStringify(doc) ?? Yaml.stringify(doc)).join('---\n');
 }
 
 /** Same file as `Yaml.save(filePath, docs)`. */
