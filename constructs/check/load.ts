@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, LineCounter, parseAllDocuments } from 'yaml';
+import { Document, LineCounter, parseAllDocuments, Tags } from 'yaml';
 
 import { Finding, KubeObject, ManifestObject, Severity } from './findings';
 import { asArray, asRecord } from './util';
@@ -70,11 +70,12 @@ export function manifestFiles(dir: string): string[] {
 
 /**
  * Parses a multi-document YAML text. Empty documents are skipped and `kind: List` is expanded into its items.
- * YAML 1.1 is used, as by kubectl and the API server: `yes`, `on` and `off` are booleans there.
+ * Scalars are read as kubectl reads them (YAML 1.1, go-yaml v2): `yes`, `on` and `off` are booleans and `0755` is
+ * octal, while dates and `12:30` stay strings.
  */
 export function parseManifests(text: string, file?: string): { items: ManifestObject[]; findings: Finding[] } {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { version: '1.1', lineCounter, prettyErrors: false });
+  const documents = parseAllDocuments(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: asKubectlReads });
   const items: ManifestObject[] = [];
   const findings: Finding[] = [];
   const withFile = <T extends object>(x: T) => (file !== undefined ? { ...x, file } : x);
@@ -115,6 +116,11 @@ export function parseManifests(text: string, file?: string): { items: ManifestOb
     items.push(withFile({ object: obj, line: start, locate }));
   }
   return { items, findings };
+}
+
+/** The YAML 1.1 tags without base-60 numbers and timestamps, which go-yaml v2 (and so kubectl) does not resolve. */
+function asKubectlReads(tags: Tags): Tags {
+  return tags.filter(t => typeof t === 'string' || (t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp'));
 }
 
 function yamlError(message: string): Finding {

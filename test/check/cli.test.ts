@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, runCli } from '../../constructs/check/cli';
+import { parseManifests } from '../../constructs/check/load';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join('test', 'fixtures', 'check');
@@ -167,5 +168,13 @@ describe('the check command, in process', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('YAML as kubectl reads it', () => {
+  test('yes is a boolean, dates and times stay strings', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata:\n  RELEASED: 2024-01-01\n  WINDOW: 12:30\n  DEBUG: on\n  MODE: 0755\n';
+    const { items } = parseManifests(text);
+    expect(items[0].object.data).toEqual({ RELEASED: '2024-01-01', WINDOW: '12:30', DEBUG: true, MODE: 493 });
   });
 });
