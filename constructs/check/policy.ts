@@ -1,7 +1,7 @@
 import { Finding, ManifestObject } from './findings';
 import { ContainerAt, containerName, containersOf, effectiveSecurity, nameOf, namespaceOf, PodTemplate, podTemplateOf, requests } from './pods';
 import { findingOf } from './rules';
-import { asArray, asRecord } from './util';
+import { asArray, asRecord, joinPath } from './util';
 
 /** Volume types the Pod Security Standards 'restricted' profile allows. */
 export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
@@ -41,6 +41,8 @@ export function checkPolicy(item: ManifestObject, items: readonly ManifestObject
     ...hostNamespaces(item, template),
     ...volumes(item, template),
     ...sysctls(item, template),
+    ...baselineContexts(item, template, containers),
+    ...appArmor(item, template),
     ...containers.flatMap(c => [
       ...containerSecurity(item, c),
       ...image(item, c),
@@ -134,6 +136,49 @@ function volumes(item: ManifestObject, template: PodTemplate): Finding[] {
     }
   });
   return findings;
+}
+
+/** SELinux types the Pod Security Standards allow. */
+export const ALLOWED_SELINUX_TYPES: readonly string[] = ['', 'container_t', 'container_init_t', 'container_kvm_t'];
+
+/**
+ * The baseline rules on security contexts that pods and containers share: SELinux options, procMount, HostProcess.
+ */
+function baselineContexts(item: ManifestObject, template: PodTemplate, containers: readonly ContainerAt[]): Finding[] {
+  const findings: Finding[] = [];
+  const contexts = [
+    { sc: asRecord(template.spec.securityContext), path: `${template.specPath}.securityContext`, who: 'the pod' },
+    ...containers.map(c => ({ sc: asRecord(c.container.securityContext), path: `${c.path}.securityContext`, who: `container "${containerName(c)}"` })),
+  ];
+  for (const { sc, path, who } of contexts) {
+    const selinux = asRecord(sc.seLinuxOptions);
+    if (selinux.type !== undefined && !ALLOWED_SELINUX_TYPES.includes(String(selinux.type))) {
+      findings.push(findingOf('pss-restricted/selinux', item, `${path}.seLinuxOptions.type`,
+        `${who} sets SELinux type ${String(selinux.type)}; only ${ALLOWED_SELINUX_TYPES.filter(t => t).join(', ')} are allowed`));
+    }
+    for (const field of ['user', 'role']) {
+      if (selinux[field] !== undefined && selinux[field] !== '') {
+        findings.push(findingOf('pss-restricted/selinux', item, `${path}.seLinuxOptions.${field}`, `${who} sets a custom SELinux ${field}`));
+      }
+    }
+    if (sc.procMount !== undefined && sc.procMount !== 'Default') {
+      findings.push(findingOf('pss-restricted/proc-mount', item, `${path}.procMount`, `${who} unmasks /proc (procMount ${String(sc.procMount)})`));
+    }
+    if (asRecord(sc.windowsOptions).hostProcess === true) {
+      findings.push(findingOf('pss-restricted/host-process', item, `${path}.windowsOptions.hostProcess`, `${who} runs as a Windows HostProcess container`));
+    }
+  }
+  return findings;
+}
+
+const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+
+function appArmor(item: ManifestObject, template: PodTemplate): Finding[] {
+  const annotationsPath = item.object.kind === 'Pod' ? 'metadata.annotations' : `${template.specPath.replace(/\.spec$/, '')}.metadata.annotations`;
+  return Object.entries(template.annotations)
+    .filter(([key, value]) => key.startsWith(APPARMOR_PREFIX) && !(value === 'runtime/default' || String(value).startsWith('localhost/')))
+    .map(([key, value]) => findingOf('pss-restricted/apparmor', item, joinPath(annotationsPath, key),
+      `AppArmor profile ${String(value)} for container "${key.slice(APPARMOR_PREFIX.length)}" is not allowed; use runtime/default or localhost/<profile>`));
 }
 
 function sysctls(item: ManifestObject, template: PodTemplate): Finding[] {

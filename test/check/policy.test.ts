@@ -91,3 +91,14 @@ test('a request set only through a limit counts', () => {
   const c = container({ resources: { limits: { cpu: '1', memory: '1Gi' } } });
   expect(policy(pod(podSpec({}, [c])))).toEqual([]);
 });
+
+test('allowed SELinux types, procMount Default and AppArmor runtime/default or localhost profiles pass', () => {
+  const c = container({ securityContext: { ...container().securityContext, seLinuxOptions: { type: 'container_t', level: 's0:c1' }, procMount: 'Default' } });
+  const annotations = { 'container.apparmor.security.beta.kubernetes.io/api': 'localhost/k8s-api' };
+  expect(policy(deployment('api', podSpec({}, [c])), pod(podSpec(), { annotations: { ...annotations, other: 'x' } }))).toEqual([]);
+});
+
+test('AppArmor annotations are read from the pod template of a workload', () => {
+  const d = deployment('api', podSpec(), { templateMetadata: { annotations: { 'container.apparmor.security.beta.kubernetes.io/api': 'unconfined' } } });
+  expect(policy(d)).toEqual([['pss-restricted/apparmor', 'spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/api"]']]);
+});
