@@ -52,9 +52,4 @@ export const VARIANTS: Record<string, Variant> = {
     App: ServingApp,
     build: (app, n) => oneChart(app, n, modelServingEndpoint),
   },
-  'hand-written-serving-app': {
-    label: '(e) ServingApp, cdk8s-plus by hand, chart per endpoint',
-    App: ServingApp,
-    build: (app, n) => chartPerEndpoint(app, n, handWrittenEndpoint),
-  },
 };
