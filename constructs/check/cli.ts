@@ -13,7 +13,8 @@ export const USAGE = `Usage: cdk8s-model-serving check <files or folders...> [--
 
 Checks Kubernetes YAML against the Kubernetes 1.28 schema, the wiring between objects,
 runtime traps and policy (Pod Security restricted, pinned images, requests, probes).
-Folders are read recursively (*.yaml, *.yml).
+Folders are read recursively (*.yaml, *.yml); - reads the standard input
+(helm template ... | cdk8s-model-serving check -).
 
   --format text|json  output for people (default) or machines
   --strict            policy warnings fail the check too
@@ -111,7 +112,7 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
     } else if (flag === '--') {
       paths.push(...args.slice(i + 1));
       break;
-    } else if (flag.startsWith('-')) {
+    } else if (flag.startsWith('-') && flag !== '-') {
       return `unknown option "${arg}"`;
     } else {
       paths.push(arg);

@@ -20,12 +20,27 @@ export interface LoadResult {
   readonly unreadable: { readonly file: string; readonly message: string }[];
 }
 
+/** The name findings give the standard input, which `-` reads. */
+export const STDIN = '<stdin>';
+
 /**
- * Reads every object of the given files and folders (folders recursively: *.yaml and *.yml, in name order).
+ * Reads every object of the given files and folders (folders recursively: *.yaml and *.yml, in name order);
+ * `-` reads the standard input.
  */
 export function loadManifests(paths: readonly string[]): LoadResult {
   const result: LoadResult = { items: [], findings: [], files: [], unreadable: [] };
   for (const p of paths) {
+    if (p === '-') {
+      try {
+        const parsed = parseManifests(fs.readFileSync(0, 'utf-8'), STDIN);
+        result.files.push(STDIN);
+        result.items.push(...parsed.items);
+        result.findings.push(...parsed.findings);
+      } catch (e) {
+        result.unreadable.push({ file: STDIN, message: (e as Error).message });
+      }
+      continue;
+    }
     let files: string[];
     try {
       files = fs.statSync(p).isDirectory() ? manifestFiles(p) : [p];

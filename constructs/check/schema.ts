@@ -6,7 +6,7 @@ import * as path from 'path';
 import { validateApiRules } from './api-validation';
 import { KUBERNETES_ENUMS } from './enums';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
-import { asArray, asRecord, joinPath } from './util';
+import { asArray, asRecord, closest, joinPath } from './util';
 
 /** The Kubernetes version whose API the schema checks describe. */
 export const KUBERNETES_VERSION = '1.28';
@@ -393,36 +393,6 @@ function describeValue(value: unknown): string {
     return `string ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value)}`;
   }
   return `${typeof value} ${String(value)}`;
-}
-
-/**
- * The known name closest to a misspelt one, when it is close enough to be a likely typo.
- */
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = distance(name.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length];
 }
 
 function dedupe(findings: Finding[]): Finding[] {

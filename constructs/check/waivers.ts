@@ -1,7 +1,7 @@
 import { Finding, ManifestObject } from './findings';
 import { podTemplateOf } from './pods';
-import { findingOf, findRule, RuleCategory } from './rules';
-import { asRecord, joinPath } from './util';
+import { findingOf, findRule, RuleCategory, RULES } from './rules';
+import { asRecord, closest, joinPath } from './util';
 
 /** Annotation keys that waive a policy rule start with this; the rule id follows with its `/` written as `.`. */
 export const WAIVER_PREFIX = 'model-serving.cdk8s.io/waive.';
@@ -49,7 +49,9 @@ export function waiversOf(item: ManifestObject): Waivers {
         findings.push(findingOf('waiver/unknown-rule', item, at,
           `waiver "${key}" is not a valid annotation key (one "/" at most); write the rule id with "." instead: "${waiverAnnotation(name)}"`));
       } else if (!rule) {
-        findings.push(findingOf('waiver/unknown-rule', item, at, `waiver "${key}" names no rule; expected ${WAIVER_PREFIX}<rule id with "/" written as ".">`));
+        const suggestion = closest(ruleId, RULES.filter(r => r.category === RuleCategory.POLICY).map(r => r.id));
+        const hint = suggestion ? `; did you mean "${waiverAnnotation(suggestion)}"?` : `; expected ${WAIVER_PREFIX}<rule id with "/" written as ".">`;
+        findings.push(findingOf('waiver/unknown-rule', item, at, `waiver "${key}" names no rule${hint}`));
       } else if (rule.category !== RuleCategory.POLICY) {
         findings.push(findingOf('waiver/unknown-rule', item, at,
           `rule ${ruleId} cannot be waived: ${rule.category} findings mean the deployment is rejected or broken; fix the manifest`));

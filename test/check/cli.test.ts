@@ -178,3 +178,21 @@ describe('YAML as kubectl reads it', () => {
     expect(items[0].object.data).toEqual({ RELEASED: '2024-01-01', WINDOW: '12:30', DEBUG: true, MODE: 493 });
   });
 });
+
+test('- reads manifests from the standard input', () => {
+  const text = fs.readFileSync(path.join(ROOT, RULES, 'wiring.pdb-selector.yaml'), 'utf-8');
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'constructs', 'cli.ts'), 'check', '-'], {
+    cwd: ROOT,
+    encoding: 'utf-8',
+    input: text,
+  });
+  expect(result.status).toBe(EXIT_FINDINGS);
+  expect(result.stdout).toContain('<stdin>\n');
+  expect(result.stdout).toContain('[wiring/pdb-selector]');
+}, 30000);
+
+test('a misspelt waiver suggests the rule it probably means', () => {
+  const out = JSON.parse(run('check', '--format', 'json', path.join(RULES, 'waiver.unknown-rule.yaml')).stdout);
+  expect(out.findings[0].message).toBe(
+    'waiver "model-serving.cdk8s.io/waive.probes.liveliness" names no rule; did you mean "model-serving.cdk8s.io/waive.probes.liveness"?');
+});
