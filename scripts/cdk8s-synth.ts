@@ -6,6 +6,8 @@
 // variables as `cdk8s synth --no-check-upgrade`. If that module is missing or changed shape, or
 // CDK8S_SYNTH_SPAWN_CLI is set, we run the `cdk8s` binary instead.
 import { ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import Module from 'module';
 import * as path from 'path';
 
 // The CLI spawns the app through `child_process.spawn`; we patch the module object itself (not a copy) so we
@@ -41,11 +43,33 @@ function trackedSpawn(...args: Parameters<typeof childProcess.spawn>): ChildProc
 let preload: (() => void) | undefined;
 const originalSpawn = childProcess.spawn;
 
+/**
+ * synth.js needs `lib/import/dispatch.js` (the `cdk8s import` machinery, ~0.15 s to load) only for Helm output with
+ * CRD imports (`addCrdsToHelmChart`). Pre-seed the module cache with a stand-in that loads the real module on use.
+ */
+function deferImportDispatch(dir: string): void {
+  const dispatchPath = path.join(dir, 'lib', 'import', 'dispatch.js');
+  if (!fs.existsSync(dispatchPath) || require.cache[dispatchPath]) {
+    return;
+  }
+  const loadReal = () => {
+    delete require.cache[dispatchPath];
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(dispatchPath) as { matchImporter(...args: unknown[]): unknown };
+  };
+  const standIn = new Module(dispatchPath);
+  standIn.filename = dispatchPath;
+  standIn.loaded = true;
+  standIn.exports = { matchImporter: (...args: unknown[]) => loadReal().matchImporter(...args) };
+  require.cache[dispatchPath] = standIn;
+}
+
 function loadSynthCommand(): SynthCommand | undefined {
   if (process.env.CDK8S_SYNTH_SPAWN_CLI) {
     return undefined;
   }
   try {
+    deferImportDispatch(cliDir());
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const command = require(path.join(cliDir(), 'lib', 'cli', 'cmds', 'synth.js')) as Partial<SynthCommand> & { command?: string };
     if (command.command === 'synth' && typeof command.builder === 'function' && typeof command.handler === 'function') {
