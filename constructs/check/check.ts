@@ -1,6 +1,6 @@
-import { Finding, KubeObject, ManifestObject, objectRef, Severity } from './findings';
+import { Finding, KubeObject, ManifestObject, Severity } from './findings';
 import { checkPolicy } from './policy';
-import { findRule, RuleCategory } from './rules';
+import { findRule, locate, RuleCategory } from './rules';
 import { checkRuntime } from './runtime';
 import { defaultSchemaValidator, SchemaValidator } from './schema';
 import { applyWaivers, waiversOf } from './waivers';
@@ -50,36 +50,12 @@ export function checkManifests(items: readonly ManifestObject[], options: CheckO
   for (const item of items) {
     findings.push(...validator.validate(item.object).map(f => locate(f, item)));
   }
-  findings.push(...checkWiring(items).map(f => locate(f, owner(f, items))));
+  findings.push(...checkWiring(items));
   for (const item of items) {
     const waivers = waiversOf(item);
-    const own = [...checkRuntime(item), ...applyWaivers(checkPolicy(item, items), waivers), ...waivers.findings];
-    findings.push(...own.map(f => locate(f, item)));
+    findings.push(...checkRuntime(item), ...applyWaivers(checkPolicy(item, items), waivers), ...waivers.findings);
   }
   return options.strict ? findings.map(f => (f.severity === Severity.WARNING ? { ...f, severity: Severity.ERROR } : f)) : findings;
-}
-
-/**
- * The finding with the file and line of its object.
- */
-function locate(finding: Finding, item: ManifestObject | undefined): Finding {
-  if (!item || item.file === undefined) {
-    return finding;
-  }
-  const line = item.locate?.(finding.path) ?? item.line;
-  return line !== undefined ? { ...finding, file: item.file, line } : { ...finding, file: item.file };
-}
-
-/**
- * The object a cross-object finding is about.
- */
-function owner(finding: Finding, items: readonly ManifestObject[]): ManifestObject | undefined {
-  const ref = finding.object;
-  return items.find(i => {
-    const other = objectRef(i.object);
-    return i.file === finding.file && other.kind === ref?.kind && other.name === ref?.name
-      && other.namespace === ref?.namespace && other.apiVersion === ref?.apiVersion;
-  });
 }
 
 /**

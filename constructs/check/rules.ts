@@ -96,12 +96,23 @@ export function severityOf(ruleId: string, strict: boolean = false): Severity {
 }
 
 /**
- * A finding of a rule about an object, at its default severity.
+ * A finding of a rule about an object, at its default severity, located in the object's file.
  */
 export function findingOf(ruleId: string, item: ManifestObject, path: string, message: string): Finding {
   if (!BY_ID.has(ruleId)) {
     throw new Error(`unregistered rule ${ruleId}`);
   }
   const finding: Finding = { ruleId, severity: severityOf(ruleId), message, path, object: objectRef(item.object) };
-  return item.file !== undefined ? { ...finding, file: item.file } : finding;
+  return locate(finding, item);
+}
+
+/**
+ * The finding with the file of its object and the line of its field (or of the object) there, when known.
+ */
+export function locate(finding: Finding, item: ManifestObject): Finding {
+  if (item.file === undefined) {
+    return finding;
+  }
+  const line = item.locate?.(finding.path) ?? item.line;
+  return line !== undefined ? { ...finding, file: item.file, line } : { ...finding, file: item.file };
 }

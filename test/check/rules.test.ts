@@ -83,3 +83,8 @@ test('findings name the object, the field and the line', () => {
     line: 25,
   });
 });
+
+test('a duplicate is reported at the second definition', () => {
+  const [finding] = check(path.join(RULE_FIXTURES, 'wiring.duplicate-object.yaml'));
+  expect([finding.ruleId, finding.line]).toEqual(['wiring/duplicate-object', 12]);
+});
