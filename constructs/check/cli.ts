@@ -1,6 +1,7 @@
 import { checkManifests, summarize } from './check';
 import { formatJson, formatText } from './format';
 import { loadManifests } from './load';
+import { RuleCategory, RULES } from './rules';
 
 /** Exit status: nothing failed. */
 export const EXIT_OK = 0;
@@ -10,6 +11,7 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
 export const USAGE = `Usage: cdk8s-model-serving check <files or folders...> [--format text|json] [--strict] [--crd <file>]...
+       cdk8s-model-serving rules
 
 Checks Kubernetes YAML against the Kubernetes 1.28 schema, the wiring between objects,
 runtime traps and policy (Pod Security restricted, pinned images, requests, probes).
@@ -19,6 +21,8 @@ Folders are read recursively (*.yaml, *.yml); - reads the standard input
   --format text|json  output for people (default) or machines
   --strict            policy warnings fail the check too
   --crd <file>        CustomResourceDefinitions to check custom resources with
+
+The rules command lists every rule id with its severity and what it checks.
 
 Exit status: 0 passed, 1 findings fail the check, 2 usage error or unreadable file.
 Waive a policy rule on one object with the annotation
@@ -47,6 +51,10 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
   const [command, ...rest] = args;
   if (command === '--help' || command === '-h' || command === 'help') {
     out.stdout(USAGE);
+    return EXIT_OK;
+  }
+  if (command === 'rules') {
+    out.stdout(formatRules());
     return EXIT_OK;
   }
   if (command !== 'check') {
@@ -122,6 +130,14 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
     return 'check needs at least one file or folder';
   }
   return { paths, format, strict, crds };
+}
+
+/**
+ * Every rule, one a line: id, severity (policy rules: warning, error in strict mode) and description.
+ */
+export function formatRules(): string {
+  const width = Math.max(...RULES.map(r => r.id.length));
+  return RULES.map(r => `${r.id.padEnd(width)}  ${(r.category === RuleCategory.POLICY ? 'warning' : 'error').padEnd(7)}  ${r.description}`).join('\n') + '\n';
 }
 
 function defaultOutput(): CliOutput {

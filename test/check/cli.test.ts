@@ -5,6 +5,7 @@ import * as path from 'path';
 
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, runCli } from '../../constructs/check/cli';
 import { parseManifests } from '../../constructs/check/load';
+import { RULES as ALL_RULES } from '../../constructs/check/rules';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join('test', 'fixtures', 'check');
@@ -195,4 +196,13 @@ test('a misspelt waiver suggests the rule it probably means', () => {
   const out = JSON.parse(run('check', '--format', 'json', path.join(RULES, 'waiver.unknown-rule.yaml')).stdout);
   expect(out.findings[0].message).toBe(
     'waiver "model-serving.cdk8s.io/waive.probes.liveliness" names no rule; did you mean "model-serving.cdk8s.io/waive.probes.liveness"?');
+});
+
+test('rules lists every rule with its severity', () => {
+  const result = run('rules');
+  expect(result.status).toBe(EXIT_OK);
+  const lines = result.stdout.trim().split('\n');
+  expect(lines).toHaveLength(ALL_RULES.length);
+  expect(lines.find(l => l.startsWith('image/pinned-tag'))).toMatch(/^image\/pinned-tag +warning +An image has no tag/);
+  expect(lines.find(l => l.startsWith('runtime/probe-port'))).toMatch(/^runtime\/probe-port +error +/);
 });
