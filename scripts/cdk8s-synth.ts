@@ -52,10 +52,14 @@ function deferImportDispatch(dir: string): void {
   if (!fs.existsSync(dispatchPath) || require.cache[dispatchPath]) {
     return;
   }
+  let real: { matchImporter(...args: unknown[]): unknown } | undefined;
   const loadReal = () => {
-    delete require.cache[dispatchPath];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(dispatchPath) as { matchImporter(...args: unknown[]): unknown };
+    if (!real) {
+      delete require.cache[dispatchPath];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      real = require(dispatchPath) as { matchImporter(...args: unknown[]): unknown };
+    }
+    return real;
   };
   const standIn = new Module(dispatchPath);
   standIn.filename = dispatchPath;
