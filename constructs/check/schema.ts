@@ -1,27 +1,19 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import * as fs from 'fs';
 import * as path from 'path';
 
 import { validateApiRules } from './api-validation';
-import { KUBERNETES_ENUMS } from './enums';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
-import { asArray, asRecord, closest, joinPath } from './util';
+import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
+import { convertError, describeValue } from './schema-errors';
+import { asArray, asRecord } from './util';
 
 /** The Kubernetes version whose API the schema checks describe. */
 export const KUBERNETES_VERSION = '1.28';
 
 /** Where the packaged copy of the Kubernetes OpenAPI definitions lives, relative to this file in source and in lib/. */
 export const DEFINITIONS_FILE = path.join(__dirname, '..', '..', 'schemas', `v${KUBERNETES_VERSION}.0-definitions.json`);
-
-/** A Kubernetes quantity: a decimal number with an optional binary or decimal suffix, or an exponent. */
-export const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$';
-
-const DOCUMENT_ID = 'k8s';
-const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
-const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
-
-type JsonSchema = Record<string, unknown>;
 
 interface GroupVersionKind {
   readonly group: string;
@@ -203,196 +195,6 @@ function apiVersionOf(gvk: GroupVersionKind): string {
 
 function gvkKey(apiVersion: string, kind: string): string {
   return `${apiVersion}|${kind}`;
-}
-
-/**
- * Rewrites one definition for strict validation: closes objects, restores enums, and types int-or-string and
- * quantity values so that one error explains them.
- */
-function prepareDefinition(name: string, definition: JsonSchema): JsonSchema {
-  if (name === INT_OR_STRING) {
-    return { type: ['string', 'integer'] };
-  }
-  if (name === QUANTITY) {
-    return { type: ['string', 'number'], pattern: QUANTITY_PATTERN };
-  }
-  const prepared = closeObjects(definition, false);
-  const enums = KUBERNETES_ENUMS[name];
-  const properties = asRecord(prepared.properties);
-  for (const [property, values] of Object.entries(enums ?? {})) {
-    const schema = asRecord(properties[property]);
-    if (schema.type === 'array') {
-      schema.items = { ...asRecord(schema.items), enum: [...values] };
-    } else {
-      schema.enum = [...values];
-    }
-  }
-  return prepared;
-}
-
-function prepareCustomResourceSchema(schema: JsonSchema, apiVersion: string, kind: string): JsonSchema {
-  const prepared = closeObjects(schema, true);
-  const properties = { ...asRecord(prepared.properties) };
-  properties.apiVersion = { type: 'string', enum: [apiVersion] };
-  properties.kind = { type: 'string', enum: [kind] };
-  properties.metadata = { $ref: `${DOCUMENT_ID}#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta` };
-  return { ...prepared, type: 'object', properties, additionalProperties: prepared.additionalProperties ?? false };
-}
-
-const SCHEMA_KEYWORDS = new Set([
-  '$ref', 'type', 'format', 'enum', 'properties', 'additionalProperties', 'items', 'required', 'oneOf', 'anyOf', 'allOf', 'not',
-  'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'minItems', 'maxItems',
-  'uniqueItems', 'minProperties', 'maxProperties', 'multipleOf', 'nullable', 'default',
-]);
-
-/**
- * A copy of a schema without descriptions and extensions, where every object with known properties rejects others.
- * In custom resource schemas, `x-kubernetes-preserve-unknown-fields` keeps an object open, `x-kubernetes-int-or-string`
- * accepts both, and `nullable` accepts null.
- */
-function closeObjects(schema: JsonSchema, customResource: boolean): JsonSchema {
-  const out: JsonSchema = {};
-  for (const [key, value] of Object.entries(schema)) {
-    if (!SCHEMA_KEYWORDS.has(key) || key === 'nullable' || key === 'default') {
-      continue;
-    }
-    if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(asRecord(value)).map(([k, v]) => [k, closeObjects(asRecord(v), customResource)]));
-    } else if ((key === 'items' || key === 'additionalProperties' || key === 'not') && value !== null && typeof value === 'object') {
-      out[key] = closeObjects(value as JsonSchema, customResource);
-    } else if (key === 'oneOf' || key === 'anyOf' || key === 'allOf') {
-      out[key] = asArray(value).map(v => closeObjects(asRecord(v), customResource));
-    } else if (key === 'format' && !['int32', 'int64', 'double', 'byte', 'date-time', 'float'].includes(String(value))) {
-      continue;
-    } else {
-      out[key] = value;
-    }
-  }
-  if (customResource && schema['x-kubernetes-int-or-string'] === true) {
-    delete out.type;
-    out.type = ['string', 'integer'];
-  }
-  const open = customResource && schema['x-kubernetes-preserve-unknown-fields'] === true;
-  if (out.properties && out.additionalProperties === undefined && !open) {
-    out.additionalProperties = false;
-  }
-  if (customResource && schema.nullable === true && typeof out.type === 'string') {
-    out.type = [out.type, 'null'];
-  }
-  return out;
-}
-
-/**
- * A copy of an object without null-valued fields: the API server treats `field: null` (an empty YAML value) as unset.
- */
-function withoutNulls(value: KubeObject): KubeObject {
-  const strip = (v: unknown): unknown => {
-    if (Array.isArray(v)) {
-      return v.map(strip);
-    }
-    if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, strip(x)]));
-    }
-    return v;
-  };
-  return strip(value) as KubeObject;
-}
-
-interface ConvertedError {
-  readonly ruleId: string;
-  readonly path: string;
-  readonly message: string;
-}
-
-function convertError(error: ErrorObject, data: unknown): ConvertedError | undefined {
-  const at = fieldPath(error.instancePath, data);
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'additionalProperties': {
-      const field = String(params.additionalProperty);
-      const known = Object.keys(asRecord(asRecord(error.parentSchema).properties));
-      const suggestion = closest(field, known);
-      const hint = suggestion ? `; did you mean "${suggestion}"?` : '';
-      return { ruleId: 'schema/unknown-field', path: joinPath(at, field), message: `unknown field "${field}"${hint}` };
-    }
-    case 'required': {
-      const field = String(params.missingProperty);
-      return { ruleId: 'schema/required', path: joinPath(at, field), message: `required field "${field}" is missing` };
-    }
-    case 'type': {
-      const expected = String(params.type).split(',').map(t => article(t)).join(' or ');
-      return { ruleId: 'schema/type', path: at, message: `must be ${expected}, got ${describeValue(error.data)}` };
-    }
-    case 'enum': {
-      const allowed = asArray(params.allowedValues).map(v => JSON.stringify(v)).join(', ');
-      return { ruleId: 'schema/enum', path: at, message: `must be one of ${allowed}, got ${describeValue(error.data)}` };
-    }
-    case 'format':
-      return { ruleId: 'schema/format', path: at, message: `must be a valid ${params.format} value, got ${describeValue(error.data)}` };
-    case 'pattern':
-      if (error.schema === QUANTITY_PATTERN) {
-        return {
-          ruleId: 'schema/quantity',
-          path: at,
-          message: `must be a Kubernetes quantity such as 250m, 0.5, 512Mi or 2Gi, got ${describeValue(error.data)}`,
-        };
-      }
-      return { ruleId: 'schema/pattern', path: at, message: `must match ${String(error.schema)}, got ${describeValue(error.data)}` };
-    case 'oneOf':
-    case 'anyOf':
-    case 'if':
-      return undefined;
-    default:
-      return { ruleId: 'schema/invalid', path: at, message: `${error.message ?? 'is invalid'}` };
-  }
-}
-
-/**
- * Turns an ajv JSON pointer into a field path, using the data to tell array indexes from map keys.
- */
-function fieldPath(pointer: string, data: unknown): string {
-  let out = '';
-  let current: unknown = data;
-  for (const raw of pointer.split('/').slice(1)) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(current)) {
-      const index = Number(segment);
-      out = joinPath(out, index);
-      current = current[index];
-    } else {
-      out = joinPath(out, segment);
-      current = asRecord(current)[segment];
-    }
-  }
-  return out;
-}
-
-function article(type: string): string {
-  switch (type) {
-    case 'object': return 'a mapping';
-    case 'array': return 'a list';
-    case 'integer': return 'an integer';
-    default: return `a ${type}`;
-  }
-}
-
-/**
- * A short description of a value for messages: `"8080"` (string), `8080` (number), a mapping, a list.
- */
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) {
-    return 'nothing';
-  }
-  if (Array.isArray(value)) {
-    return 'a list';
-  }
-  if (typeof value === 'object') {
-    return 'a mapping';
-  }
-  if (typeof value === 'string') {
-    return `string ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value)}`;
-  }
-  return `${typeof value} ${String(value)}`;
 }
 
 function dedupe(findings: Finding[]): Finding[] {
