@@ -163,6 +163,15 @@ test('the equality tests compare real manifests', () => {
   expect(actual['0002-web.k8s.yaml'].indexOf('name: web-first')).toBeLessThan(actual['0002-web.k8s.yaml'].indexOf('name: web-second'));
 });
 
+test.each(OUTPUT_TYPES.map(t => [YamlOutputType[t], t] as const))('uses a custom file extension like App with %s', (_type, yamlOutputType) => {
+  const { expected, actual } = synthBoth(BUILDERS['dependencies between charts, nested charts and ApiObjects'], {
+    yamlOutputType, outputFileExtension: '.yml',
+  });
+
+  expect(Object.keys(actual).every(file => file.endsWith('.yml'))).toBe(true);
+  expect(actual).toEqual(expected);
+});
+
 test('records the same construct metadata as App', () => {
   const { expected, actual } = synthBoth(BUILDERS['independent charts of cdk8s-plus endpoints'], { recordConstructMetadata: true });
 
