@@ -5,6 +5,7 @@ export * from './findings';
 export * from './format';
 export * from './load';
 export * from './plugin';
+export * from './pod-security';
 export * from './policy';
 export * from './rules';
 export * from './runtime';
