@@ -9,27 +9,18 @@ import {
 import { PropProblems } from './internal/problems';
 import * as validate from './internal/validate-props';
 import {
-  AutoscalingProps, IngressProps, ProbesProps, ResourcesProps, RollingUpdateProps, SecurityProps, ServiceProps, ServiceType,
+  AutoscalingProps, IngressProps, ProbesProps, ResourcesProps, ServiceProps, ServiceType, ServingWorkloadProps,
 } from './serving-props';
 
-export interface ModelServingAppProps {
+export interface ModelServingAppProps extends ServingWorkloadProps {
   /** The container image; must carry a tag or a digest, and not `:latest`. */
   readonly image: string;
-  /**
-   * Base name of every object emitted, exactly (`kubectl rollout undo deployment/<name>` works).
-   * @default - the construct id
-   */
-  readonly name?: string;
-  /** @default - the chart's namespace, else the kubectl context's */
-  readonly namespace?: string;
   /** The port the server listens on. Ports below 1024 work as non-root through a safe sysctl. @default 8080 */
   readonly port?: number;
   /** Fixed replica count; only without autoscaling. @default 1 */
   readonly replicas?: number;
   /** @default - cpu request 100m, memory request 256Mi, memory limit 512Mi (or the request, if larger) */
   readonly resources?: ResourcesProps;
-  /** Plain environment variables. @default - none */
-  readonly env?: { [name: string]: string };
   /** @default - a startup and a liveness probe by TCP on the server port, no readiness probe */
   readonly probes?: ProbesProps;
   /** @default - a ClusterIP Service on port 80 to the server port */
@@ -38,21 +29,10 @@ export interface ModelServingAppProps {
   readonly ingress?: IngressProps;
   /** A HorizontalPodAutoscaler; the Deployment then leaves replicas unset. @default - no autoscaler */
   readonly autoscaling?: AutoscalingProps;
-  /** @default - Kubernetes' rolling update, 25% surge and 25% unavailable */
-  readonly rollingUpdate?: RollingUpdateProps;
-  /** Old ReplicaSets kept for `kubectl rollout undo`. @default 10 (Kubernetes' default) */
-  readonly revisionHistoryLimit?: number;
   /** The `app.kubernetes.io/component` label. @default 'model-server' */
   readonly component?: string;
   /** The `app.kubernetes.io/part-of` label. @default - the name */
   readonly partOf?: string;
-  /** @default - non-root UID 10001, read-only root file system with a writable /tmp: the 'restricted' profile */
-  readonly security?: SecurityProps;
-  /**
-   * A PodDisruptionBudget that lets voluntary disruptions (drains, upgrades) take one pod at a time.
-   * @default - true when the app may run more than one replica (replicas above 1, or autoscaling)
-   */
-  readonly disruptionBudget?: boolean;
 }
 
 /**
@@ -110,19 +90,12 @@ export class ModelServingApp extends Construct {
 
 function checkProps(scope: Construct, name: string, props: ModelServingAppProps): void {
   const p = new PropProblems('ModelServingApp', scope);
-  validate.checkName(p, name);
-  validate.checkNamespace(p, props.namespace);
+  validate.checkWorkloadProps(p, name, props);
   validate.checkImage(p, 'image', props.image);
   validate.checkPort(p, 'port', props.port);
-  validate.checkReplicas(p, props.replicas, props.autoscaling);
-  validate.checkAutoscaling(p, props.autoscaling);
-  validate.checkResources(p, props.resources);
   validate.checkEnv(p, props.env);
   validate.checkProbes(p, props.probes);
-  validate.checkService(p, props.service);
   validate.checkIngress(p, props.ingress);
-  validate.checkRollingUpdate(p, props.rollingUpdate, props.revisionHistoryLimit);
-  validate.checkSecurity(p, props.security);
   validate.checkLabelValue(p, 'component', props.component);
   validate.checkLabelValue(p, 'partOf', props.partOf);
   p.throwIfAny();

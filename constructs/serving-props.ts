@@ -134,3 +134,27 @@ export interface SecurityProps {
    */
   readonly runAsRoot?: SecurityOptOut;
 }
+
+/** Props every serving construct takes, with the same meaning and default. */
+export interface ServingWorkloadProps {
+  /**
+   * Base name of every object emitted, exactly (`kubectl rollout undo deployment/<name>` works).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** @default - the chart's namespace, else the kubectl context's */
+  readonly namespace?: string;
+  /** Plain environment variables. @default - none */
+  readonly env?: { [name: string]: string };
+  /** @default - Kubernetes' rolling update, 25% surge and 25% unavailable */
+  readonly rollingUpdate?: RollingUpdateProps;
+  /** Old ReplicaSets kept for `kubectl rollout undo`. @default 10 (Kubernetes' default) */
+  readonly revisionHistoryLimit?: number;
+  /** @default - non-root UID 10001, read-only root file system with a writable /tmp: the 'restricted' profile */
+  readonly security?: SecurityProps;
+  /**
+   * A PodDisruptionBudget that lets voluntary disruptions (drains, upgrades) take one pod at a time.
+   * @default - true when the app may run more than one replica (replicas above 1, or autoscaling)
+   */
+  readonly disruptionBudget?: boolean;
+}

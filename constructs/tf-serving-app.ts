@@ -8,7 +8,7 @@ import { createAutoscaler, createDeployment, createDisruptionBudget, createServi
 import { PropProblems } from './internal/problems';
 import * as validate from './internal/validate-props';
 import { ModelSource } from './model-source';
-import { AutoscalingProps, ResourcesProps, RollingUpdateProps, SecurityProps, ServiceProps, ServiceType } from './serving-props';
+import { AutoscalingProps, ResourcesProps, ServiceProps, ServiceType, ServingWorkloadProps } from './serving-props';
 
 /** The tensorflow/serving release used unless `image` says otherwise. */
 export const DEFAULT_TF_SERVING_IMAGE = 'tensorflow/serving:2.14.1';
@@ -16,21 +16,15 @@ export const TF_SERVING_REST_PORT = 8501;
 export const TF_SERVING_GRPC_PORT = 8500;
 const TF_MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export interface TfServingAppProps {
+export interface TfServingAppProps extends ServingWorkloadProps {
   /** The model's name: TF Serving serves it at `/v1/models/<modelName>` and loads it from `<modelBasePath>/<modelName>`. */
   readonly modelName: string;
-  /** Base name of every object emitted, exactly. @default - the construct id */
-  readonly name?: string;
-  /** @default - the chart's namespace, else the kubectl context's */
-  readonly namespace?: string;
   /** A tensorflow/serving image, or a custom one built from it. @default DEFAULT_TF_SERVING_IMAGE */
   readonly image?: string;
   /** Where models live in the container (MODEL_BASE_PATH, for volume sources). @default '/models' */
   readonly modelBasePath?: string;
   /** @default ModelSource.fromClaim('<name>-model') */
   readonly modelSource?: ModelSource;
-  /** Extra environment variables, e.g. credentials settings for a model store. @default - none */
-  readonly env?: { [name: string]: string };
   /** @default - a NodePort Service on the REST port 8501; Kubernetes picks the node port */
   readonly service?: ServiceProps;
   /** Fixed replica count; only without autoscaling. @default - autoscaled */
@@ -39,14 +33,6 @@ export interface TfServingAppProps {
   readonly autoscaling?: AutoscalingProps;
   /** @default - cpu request 100m, memory request 256Mi, memory limit 1Gi (or the request, if larger) */
   readonly resources?: ResourcesProps;
-  /** @default - Kubernetes' rolling update, 25% surge and 25% unavailable */
-  readonly rollingUpdate?: RollingUpdateProps;
-  /** @default 10 (Kubernetes' default) */
-  readonly revisionHistoryLimit?: number;
-  /** @default - non-root UID 10001, read-only root file system with a writable /tmp: the 'restricted' profile */
-  readonly security?: SecurityProps;
-  /** @default - true when the app may run more than one replica */
-  readonly disruptionBudget?: boolean;
 }
 
 /**
@@ -123,8 +109,7 @@ function hashOf(data: Record<string, string>): string {
 
 function checkProps(scope: Construct, name: string, image: string, modelSource: ModelSource, props: TfServingAppProps): void {
   const p = new PropProblems('TfServingApp', scope);
-  validate.checkName(p, name);
-  validate.checkNamespace(p, props.namespace);
+  validate.checkWorkloadProps(p, name, props);
   if (p.check(typeof props.modelName === 'string' && TF_MODEL_NAME.test(props.modelName) && props.modelName.length <= 253, 'modelName', props.modelName,
     "must be letters, digits, '_', '-' or '.', starting with a letter or digit (it is a URL path segment and a folder name)")) {
     modelSource._check(p, props.modelName);
@@ -137,12 +122,6 @@ function checkProps(scope: Construct, name: string, image: string, modelSource: 
     p.check(/^\/[^\s:]*[^/\s:]$/.test(props.modelBasePath), 'modelBasePath', props.modelBasePath,
       "must be an absolute folder path starting with '/', without a trailing '/'");
   }
-  validate.checkReplicas(p, props.replicas, props.autoscaling);
-  validate.checkAutoscaling(p, props.autoscaling);
-  validate.checkResources(p, props.resources);
   validate.checkEnv(p, props.env, ['MODEL_NAME', 'MODEL_BASE_PATH']);
-  validate.checkService(p, props.service);
-  validate.checkRollingUpdate(p, props.rollingUpdate, props.revisionHistoryLimit);
-  validate.checkSecurity(p, props.security);
   p.throwIfAny();
 }

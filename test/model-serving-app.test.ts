@@ -237,9 +237,9 @@ describe('bad props', () => {
   test('are reported together', () => {
     expect(errorOf(build({ port: 0, image: 'x:latest', resources: { cpu: { request: 'lots' } } }))).toBe([
       "ModelServingApp 'test/jokemeter' has 3 invalid props:",
+      "  - resources.cpu.request 'lots' is not a Kubernetes quantity (e.g. '500m' or '0.5')",
       "  - image 'x:latest' must not use the floating tag 'latest'; pin a version or a digest",
       '  - port 0 must be an integer within 1-65535',
-      "  - resources.cpu.request 'lots' is not a Kubernetes quantity (e.g. '500m' or '0.5')",
     ].join('\n'));
   });
 

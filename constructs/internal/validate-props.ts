@@ -1,11 +1,26 @@
 // Checks of the props every serving construct shares. Each records problems; the construct throws them together.
 import {
   AutoscalingProps, IngressPathType, IngressProps, ProbesProps, ResourcesProps, RollingUpdateProps, SecurityProps, ServiceProps, ServiceType,
+  ServingWorkloadProps,
 } from '../serving-props';
 import { parseImage } from './image';
 import { PropProblems } from './problems';
 import { isQuantity, parseQuantity } from './quantity';
 import * as rules from './rules';
+
+/** The props both serving constructs share, besides the image, the env (its reserved names differ) and the probes. */
+export function checkWorkloadProps(p: PropProblems, name: string, props: ServingWorkloadProps & {
+  replicas?: number; autoscaling?: AutoscalingProps; resources?: ResourcesProps; service?: ServiceProps;
+}): void {
+  checkName(p, name);
+  checkNamespace(p, props.namespace);
+  checkReplicas(p, props.replicas, props.autoscaling);
+  checkAutoscaling(p, props.autoscaling);
+  checkResources(p, props.resources);
+  checkService(p, props.service);
+  checkRollingUpdate(p, props.rollingUpdate, props.revisionHistoryLimit);
+  checkSecurity(p, props.security);
+}
 
 export function checkName(p: PropProblems, name: string): void {
   p.check(rules.isDns1035Label(name), 'name', name,
