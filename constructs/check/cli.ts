@@ -1,5 +1,5 @@
 import { checkManifests, summarize } from './check';
-import { formatJson, formatText } from './format';
+import { formatGithub, formatJson, formatText } from './format';
 import { loadManifests } from './load';
 import { RuleCategory, RULES } from './rules';
 
@@ -10,7 +10,7 @@ export const EXIT_FINDINGS = 1;
 /** Exit status: the command line is wrong or a file cannot be read. */
 export const EXIT_USAGE = 2;
 
-export const USAGE = `Usage: cdk8s-model-serving check <files or folders...> [--format text|json] [--strict] [--crd <file>]...
+export const USAGE = `Usage: cdk8s-model-serving check <files or folders...> [--format text|json|github] [--strict] [--crd <file>]...
        cdk8s-model-serving rules
 
 Checks Kubernetes YAML against the Kubernetes 1.28 schema, the wiring between objects,
@@ -18,7 +18,8 @@ runtime traps and policy (Pod Security restricted, pinned images, requests, prob
 Folders are read recursively (*.yaml, *.yml); - reads the standard input
 (helm template ... | cdk8s-model-serving check -).
 
-  --format text|json  output for people (default) or machines
+  --format text|json|github
+                      output for people (default), machines, or GitHub Actions annotations
   --strict            policy warnings fail the check too
   --crd <file>        CustomResourceDefinitions to check custom resources with
 
@@ -37,9 +38,12 @@ export interface CliOutput {
   readonly stderr: (text: string) => void;
 }
 
+const FORMATS = ['text', 'json', 'github'] as const;
+type Format = typeof FORMATS[number];
+
 interface CheckCommand {
   readonly paths: string[];
-  readonly format: 'text' | 'json';
+  readonly format: Format;
   readonly strict: boolean;
   readonly crds: string[];
 }
@@ -85,9 +89,12 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
     ...checkManifests(loaded.items, { strict: parsed.strict, customResourceDefinitions: crdObjects }),
   ];
   const summary = summarize(findings, parsed.strict);
-  const text = parsed.format === 'json'
-    ? formatJson(findings, summary, loaded.items.length)
-    : formatText(findings, summary, loaded.items.length, loaded.files);
+  const formats: Record<Format, () => string> = {
+    text: () => formatText(findings, summary, loaded.items.length, loaded.files),
+    json: () => formatJson(findings, summary, loaded.items.length),
+    github: () => formatGithub(findings, summary, loaded.items.length),
+  };
+  const text = formats[parsed.format]();
   out.stdout(text);
   return summary.passed ? EXIT_OK : EXIT_FINDINGS;
 }
@@ -95,7 +102,7 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
 function parseCheckArgs(args: readonly string[]): CheckCommand | string {
   const paths: string[] = [];
   const crds: string[] = [];
-  let format: 'text' | 'json' = 'text';
+  let format: Format = 'text';
   let strict = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -107,10 +114,10 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
       strict = true;
     } else if (flag === '--format') {
       const v = value();
-      if (v !== 'json' && v !== 'text') {
-        return `--format must be "text" or "json", got ${v === undefined ? 'nothing' : `"${v}"`}`;
+      if (!FORMATS.includes(v as Format)) {
+        return `--format must be "text", "json" or "github", got ${v === undefined ? 'nothing' : `"${v}"`}`;
       }
-      format = v;
+      format = v as Format;
     } else if (flag === '--crd') {
       const v = value();
       if (v === undefined) {

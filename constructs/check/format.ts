@@ -61,3 +61,21 @@ export function formatJson(findings: readonly Finding[], summary: CheckSummary, 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * Findings as GitHub Actions workflow commands, which annotate the files of a pull request, then the text summary.
+ */
+export function formatGithub(findings: readonly Finding[], summary: CheckSummary, objectCount: number): string {
+  const escape = (text: string) => text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  const property = (text: string) => escape(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+  const lines = findings.filter(f => f.waived === undefined).map(f => {
+    const where = [
+      ...(f.file !== undefined ? [`file=${property(f.file)}`] : []),
+      ...(f.line !== undefined ? [`line=${f.line}`] : []),
+      `title=${property(f.ruleId)}`,
+    ].join(',');
+    const subject = `${describeObject(f.object)}${f.path ? ` ${f.path}` : ''}`;
+    return `::${f.severity === 'error' ? 'error' : 'warning'} ${where}::${escape(`${subject}: ${f.message}`)}`;
+  });
+  return [...lines, formatText([], summary, objectCount).trim()].join('\n') + '\n';
+}

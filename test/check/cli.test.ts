@@ -131,7 +131,7 @@ describe('the check command, in process', () => {
     [[], 'missing command'],
     [['lint', 'x.yaml'], 'unknown command "lint"'],
     [['check'], 'check needs at least one file or folder'],
-    [['check', 'x.yaml', '--format', 'xml'], '--format must be "text" or "json", got "xml"'],
+    [['check', 'x.yaml', '--format', 'xml'], '--format must be "text", "json" or "github", got "xml"'],
     [['check', 'x.yaml', '--verbose'], 'unknown option "--verbose"'],
   ])('usage error %j exits 2', (args, message) => {
     const result = run(...args);
@@ -205,4 +205,17 @@ test('rules lists every rule with its severity', () => {
   expect(lines).toHaveLength(ALL_RULES.length);
   expect(lines.find(l => l.startsWith('image/pinned-tag'))).toMatch(/^image\/pinned-tag +warning +An image has no tag/);
   expect(lines.find(l => l.startsWith('runtime/probe-port'))).toMatch(/^runtime\/probe-port +error +/);
+});
+
+test('--format github prints one annotation per unwaived finding, then the summary', () => {
+  const file = path.join(RULES, 'runtime.probe-port.yaml');
+  const result = run('check', '--format', 'github', file);
+  expect(result.status).toBe(EXIT_FINDINGS);
+  expect(result.stdout).toBe([
+    `::error file=${file},line=16,title=runtime/probe-port::Pod/api spec.containers[0].livenessProbe.httpGet.port: ` +
+      'livenessProbe of container "api" checks port "health", which names no port of the container (names: "http")',
+    'check failed: 1 error, 0 warnings, 0 waived in 1 object',
+    '',
+  ].join('\n'));
+  expect(run('check', '--format', 'github', path.join(FIXTURES, 'waivers', 'explained.yaml')).stdout).not.toContain('::');
 });
