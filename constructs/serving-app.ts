@@ -15,7 +15,13 @@ import { saveDocs, stringifyDocs } from './serving-app/yaml';
  * file names, object order and `synthYaml()` string are byte-for-byte those of cdk8s `App` for the
  * same construct tree, in every `YamlOutputType`, and it throws the same errors.
  *
- * Calling `chart.toJson()` yourself still goes through cdk8s and costs a whole-app pass per call.
+ * Manifests are written through a YAML fast path that produces the same bytes as cdk8s `Yaml.stringify`
+ * for plain Kubernetes objects and defers to it for everything else (see serving-app/fast-yaml.ts).
+ *
+ * Limits: the synthesis steps mirror the private ones of cdk8s 2.70.106 `App` (see serving-app/prepare.ts);
+ * construct validations run once (twice for layouts that `App` renders through `chart.toJson()`) instead of
+ * once per chart, which only shows if a validation has side effects. Calling `chart.toJson()` yourself still
+ * goes through cdk8s and costs a whole-app pass per call.
  */
 export class ServingApp extends App {
   private readonly recordMetadata: boolean;
