@@ -219,3 +219,31 @@ test('--format github prints one annotation per unwaived finding, then the summa
   ].join('\n'));
   expect(run('check', '--format', 'github', path.join(FIXTURES, 'waivers', 'explained.yaml')).stdout).not.toContain('::');
 });
+
+test('a CustomResourceDefinition among the checked files is used for its custom resources', () => {
+  const crd = path.join(ROOT, '..', 'shared', 'crds', 'argoproj.io_applications.yaml');
+  if (!fs.existsSync(crd)) {
+    throw new Error(`this test needs ${crd} (the shared CRDs of the project)`);
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
+  try {
+    fs.copyFileSync(crd, path.join(dir, 'crd.yaml'));
+    fs.writeFileSync(path.join(dir, 'app.yaml'), [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata: {name: models, namespace: argocd}',
+      'spec:',
+      '  project: default',
+      '  source: {repoURL: https://github.com/example/models, path: dist, targetRevision: main}',
+      '  destination: {server: https://kubernetes.default.svc, namespace: ml}',
+      '  syncPolicy: {automated: {prune: true, selfheal: true}}',
+      '',
+    ].join('\n'));
+    const out = JSON.parse(run('check', dir, '--format', 'json').stdout);
+    expect(out.findings.map((f: { ruleId: string; path: string; line: number }) => [f.ruleId, f.path, f.line])).toEqual([
+      ['schema/unknown-field', 'spec.syncPolicy.automated.selfheal', 8],
+    ]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
