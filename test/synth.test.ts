@@ -3,6 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+import { StagedDir } from '../scripts/staged-dir';
+
 // `npm run synth` (scripts/synth.ts) on a throwaway project whose tiny app fails in chosen ways (MODE).
 const ROOT = path.join(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
@@ -190,4 +192,58 @@ test('Ctrl-C stops the app, leaves dist/ intact and removes the temporary folder
   expect(() => process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 0)).toThrow();
   expect(readTree(path.join(project, 'dist'))).toEqual(before);
   expect(tempFolders()).toEqual([]);
+});
+
+describe('StagedDir', () => {
+  function write(dir: string, files: Record<string, string>): void {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, content] of Object.entries(files)) {
+      fs.writeFileSync(path.join(dir, name), content);
+    }
+  }
+
+  test('commit replaces the target and leaves no sibling behind', () => {
+    const target = path.join(project, 'dist');
+    write(target, { 'old.yaml': 'old' });
+    const staged = new StagedDir(target);
+    write(staged.path, { 'new.yaml': 'new' });
+
+    staged.commit();
+    staged.discard();
+
+    expect(readTree(target)).toEqual({ 'new.yaml': 'new' });
+    expect(tempFolders()).toEqual([]);
+  });
+
+  test('commit creates a missing target', () => {
+    const target = path.join(project, 'dist');
+    const staged = new StagedDir(target);
+    write(staged.path, { 'new.yaml': 'new' });
+
+    staged.commit();
+
+    expect(readTree(target)).toEqual({ 'new.yaml': 'new' });
+  });
+
+  test('commit without a staged folder throws and keeps the target', () => {
+    const target = path.join(project, 'dist');
+    write(target, { 'old.yaml': 'old' });
+    const staged = new StagedDir(target);
+
+    expect(() => staged.commit()).toThrow(`nothing was synthesized into ${staged.path}`);
+    expect(readTree(target)).toEqual({ 'old.yaml': 'old' });
+    expect(tempFolders()).toEqual([]);
+  });
+
+  test('discard removes the staged folder and keeps the target', () => {
+    const target = path.join(project, 'dist');
+    write(target, { 'old.yaml': 'old' });
+    const staged = new StagedDir(target);
+    write(staged.path, { 'half.yaml': 'half' });
+
+    staged.discard();
+
+    expect(readTree(target)).toEqual({ 'old.yaml': 'old' });
+    expect(tempFolders()).toEqual([]);
+  });
 });
