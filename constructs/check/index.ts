@@ -1,3 +1,4 @@
+export * from './api-references';
 export * from './api-validation';
 export * from './check';
 export * from './cli';

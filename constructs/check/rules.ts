@@ -39,6 +39,8 @@ export const RULES: readonly Rule[] = [
   rule('schema/name', RuleCategory.SCHEMA, 'An object, container or volume name breaks the DNS name rules the API server enforces.'),
   rule('schema/labels', RuleCategory.SCHEMA, 'A label or annotation key, or a label value, breaks the syntax the API server enforces.'),
   rule('schema/port', RuleCategory.SCHEMA, 'A port number is outside 1-65535 (node ports: 30000-32767), or a port name is not an IANA service name.'),
+  rule('schema/duplicate-name', RuleCategory.SCHEMA, 'Two containers, volumes or ports of one object have the same name.'),
+  rule('schema/volume-ref', RuleCategory.SCHEMA, 'A volume mount names a volume the pod does not have.'),
   rule('schema/env-name', RuleCategory.SCHEMA, 'An environment variable name the API server rejects.'),
   rule('schema/invalid', RuleCategory.SCHEMA, 'A field breaks another constraint of its schema.'),
   rule('wiring/duplicate-object', RuleCategory.WIRING, 'Two objects have the same kind, namespace and name.'),

@@ -3,6 +3,7 @@ import addFormats from 'ajv-formats';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { validateApiReferences } from './api-references';
 import { validateApiRules } from './api-validation';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
 import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
@@ -121,7 +122,7 @@ export class SchemaValidator {
     if (!o.kind.endsWith('List') && typeof meta.name !== 'string' && typeof meta.generateName !== 'string') {
       findings.push(finding('schema/required', 'metadata.name', 'required field "metadata.name" is missing'));
     }
-    findings.push(...validateApiRules(data));
+    findings.push(...validateApiRules(data), ...validateApiReferences(data));
     return dedupe(findings);
   }
 

@@ -58,3 +58,21 @@ test('environment variable names may contain dots and dashes but not start with 
   const c = container({ env: [{ name: 'spring.profiles-active', value: 'prod' }, { name: '1X', value: '' }] });
   expect(api(pod(podSpec({}, [c])))).toEqual([['schema/env-name', 'spec.containers[0].env[1].name']]);
 });
+
+test('a Service with several ports must name each, with distinct names', () => {
+  expect(api(service('api', { ports: [{ port: 80, targetPort: 'http' }, { name: 'grpc', port: 9000 }] }))).toEqual([['schema/required', 'spec.ports[0].name']]);
+  expect(api(service('api', { ports: [{ name: 'http', port: 80 }, { name: 'http', port: 81 }] }))).toEqual([['schema/duplicate-name', 'spec.ports[1].name']]);
+  expect(api(service('api', { ports: [{ port: 80 }] }))).toEqual([]);
+});
+
+test('container and volume names are unique, and mounts name a volume', () => {
+  const spec = podSpec({ volumes: [{ name: 'a', emptyDir: {} }, { name: 'a', emptyDir: {} }] }, [
+    container({ volumeMounts: [{ name: 'a', mountPath: '/a' }, { name: 'b', mountPath: '/b' }] }),
+    container({ ports: [] }),
+  ]);
+  expect(api(pod(spec))).toEqual([
+    ['schema/duplicate-name', 'spec.volumes[1].name'],
+    ['schema/duplicate-name', 'spec.containers[1].name'],
+    ['schema/volume-ref', 'spec.containers[0].volumeMounts[1].name'],
+  ]);
+});
