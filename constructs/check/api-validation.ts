@@ -12,6 +12,9 @@ const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 /** Kinds whose names must be DNS labels (RFC 1035 for Services, RFC 1123 for the others); other kinds take subdomains. */
 const LABEL_NAMED_KINDS: Readonly<Record<string, 'dns1035' | 'dns1123'>> = { Service: 'dns1035', Namespace: 'dns1123' };
 
+/** The longest CronJob name: the controller appends an 11-character suffix to name its Jobs. */
+const CRONJOB_NAME_MAX = 52;
+
 /** The default range of node ports (the API server flag `--service-node-port-range`). */
 export const NODE_PORT_RANGE: readonly [number, number] = [30000, 32767];
 
@@ -28,6 +31,8 @@ export function validateApiRules(obj: KubeObject): Finding[] {
     const problem = nameProblem(meta.name, typeof obj.kind === 'string' ? LABEL_NAMED_KINDS[obj.kind] ?? 'subdomain' : 'subdomain');
     if (problem) {
       add('schema/name', 'metadata.name', `name "${meta.name}" ${problem}`);
+    } else if (obj.kind === 'CronJob' && meta.name.length > CRONJOB_NAME_MAX) {
+      add('schema/name', 'metadata.name', `CronJob name "${meta.name}" is ${meta.name.length} characters long; at most ${CRONJOB_NAME_MAX} are allowed (Jobs get a suffix)`);
     }
   }
   checkMetadata(meta, 'metadata', add);

@@ -104,6 +104,9 @@ export class SchemaValidator {
       ];
       return missing;
     }
+    if (o.apiVersion === 'v1' && o.kind === 'List') {
+      return asArray(o.items).flatMap((item, i) => this.validate(item).map(f => ({ ...f, path: f.path ? `items[${i}].${f.path}` : `items[${i}]` })));
+    }
     const validator = this.validatorFor(o.apiVersion, o.kind);
     if (!validator) {
       return [finding('schema/unknown-kind', 'apiVersion', this.unknownKindMessage(o.apiVersion, o.kind))];

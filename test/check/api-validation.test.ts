@@ -76,3 +76,18 @@ test('container and volume names are unique, and mounts name a volume', () => {
     ['schema/volume-ref', 'spec.containers[0].volumeMounts[1].name'],
   ]);
 });
+
+test('CronJob names are at most 52 characters, since their Jobs get a suffix', () => {
+  const cronJob = (name: string) => ({
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name },
+    spec: { schedule: '0 0 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [container()] } } } } },
+  });
+  expect(api(cronJob('a'.repeat(52)))).toEqual([]);
+  expect(api(cronJob('a'.repeat(53)))).toEqual([['schema/name', 'metadata.name']]);
+});
+
+test('a v1 List is validated item by item', () => {
+  expect(api({ apiVersion: 'v1', kind: 'List', items: [service('api'), service('Bad')] })).toEqual([['schema/name', 'items[1].metadata.name']]);
+});
