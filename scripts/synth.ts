@@ -40,8 +40,9 @@ function readConfig(): Config {
 
 /**
  * Loads the local validation plugins of cdk8s.yaml into the module cache while the app runs in its own process,
- * so the CLI finds them loaded when it validates. Loading has no other effect; errors are left for the CLI to
- * report in its own words.
+ * so the CLI finds them loaded when it validates. A plugin module may also export a `warmUp()` function, called
+ * then, to prepare what its validation needs (compile schemas, ...) off the critical path. Errors are left for
+ * the CLI to report in its own words.
  */
 function preloadLocalPlugins(config: Config, args: string[]): () => void {
   return () => {
@@ -53,7 +54,10 @@ function preloadLocalPlugins(config: Config, args: string[]): () => void {
       if (typeof pkg === 'string' && (path.isAbsolute(pkg) || pkg.startsWith(`.${path.sep}`))) {
         try {
           // eslint-disable-next-line @typescript-eslint/no-require-imports
-          require(path.resolve(pkg));
+          const plugin = require(path.resolve(pkg)) as { warmUp?: unknown };
+          if (typeof plugin.warmUp === 'function') {
+            plugin.warmUp();
+          }
         } catch {
           // the CLI reports it
         }

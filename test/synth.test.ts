@@ -41,14 +41,23 @@ if (mode === 'hang') {
 }
 `;
 
-const FAILING_PLUGIN = `
+const PLUGIN = `
+const fs = require('fs');
 class Reject {
   validate(context) {
     context.report.addViolation({ ruleName: 'reject-all', recommendation: 'none', fix: 'none', violatingResources: [] });
     context.report.submit('failure');
   }
 }
-module.exports = { Reject };
+class Accept {
+  validate(context) {
+    context.report.submit('success');
+  }
+}
+function warmUp() {
+  fs.writeFileSync('warmed-up', String(process.pid));
+}
+module.exports = { Accept, Reject, warmUp };
 `;
 
 let project: string;
@@ -56,7 +65,7 @@ let project: string;
 beforeEach(() => {
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
   fs.writeFileSync(path.join(project, 'app.ts'), APP);
-  fs.writeFileSync(path.join(project, 'plugin.js'), FAILING_PLUGIN);
+  fs.writeFileSync(path.join(project, 'plugin.js'), PLUGIN);
   fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: node -r ${TSX} app.ts\n`);
 });
 
@@ -173,6 +182,17 @@ test('a failing validation plugin leaves dist/ intact', async () => {
   expect(result.output).toContain('reject-all');
   expect(readTree(path.join(project, 'dist'))).toEqual(before);
   expect(tempFolders()).toEqual([]);
+});
+
+test('a local validation plugin is loaded and warmed up in the synth process while the app runs', async () => {
+  fs.appendFileSync(path.join(project, 'cdk8s.yaml'), 'validations:\n  - package: ./plugin.js\n    version: 0.1.0\n    class: Accept\n');
+  const child = startSynth('ok');
+
+  const result = await finish(child);
+
+  expect(result.status).toBe(0);
+  expect(fs.readFileSync(path.join(project, 'warmed-up'), 'utf8')).toEqual(String(child.pid));
+  expect(Object.keys(readTree(path.join(project, 'dist')))).toContain('a.k8s.yaml');
 });
 
 test('Ctrl-C stops the app, leaves dist/ intact and removes the temporary folder', async () => {
