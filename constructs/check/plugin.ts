@@ -4,6 +4,7 @@ import { checkManifests, summarize } from './check';
 import { Finding } from './findings';
 import { loadManifests, parseManifests } from './load';
 import { findRule } from './rules';
+import { defaultSchemaValidator } from './schema';
 
 /**
  * The properties of the validation plugin, from the `properties` of its entry in cdk8s.yaml.
@@ -99,4 +100,12 @@ export class ManifestCheckValidation {
       strict: String(this.strict),
     });
   }
+}
+
+/**
+ * Prepares the checks before any manifest exists: loads the Kubernetes definitions and compiles the schemas of the
+ * usual kinds. `npm run synth` calls it while the app runs, so that validation afterwards is quicker.
+ */
+export function warmUp(): void {
+  defaultSchemaValidator().warmUp();
 }

@@ -16,6 +16,18 @@ export const KUBERNETES_VERSION = '1.28';
 /** Where the packaged copy of the Kubernetes OpenAPI definitions lives, relative to this file in source and in lib/. */
 export const DEFINITIONS_FILE = path.join(__dirname, '..', '..', 'schemas', `v${KUBERNETES_VERSION}.0-definitions.json`);
 
+/** The kinds a model-serving app usually consists of, compiled by `warmUp()`. */
+export const COMMON_KINDS: readonly { readonly apiVersion: string; readonly kind: string }[] = [
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Namespace' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'v1', kind: 'ServiceAccount' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+  { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+];
+
 interface GroupVersionKind {
   readonly group: string;
   readonly version: string;
@@ -127,6 +139,15 @@ export class SchemaValidator {
     }
     findings.push(...validateApiRules(data), ...validateApiReferences(data));
     return dedupe(findings);
+  }
+
+  /**
+   * Compiles the validators of these kinds now (each is otherwise compiled on first use). Unknown kinds are skipped.
+   */
+  public warmUp(kinds: readonly { readonly apiVersion: string; readonly kind: string }[] = COMMON_KINDS): void {
+    for (const { apiVersion, kind } of kinds) {
+      this.validatorFor(apiVersion, kind);
+    }
   }
 
   private validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { ManifestCheckValidation, ValidationContextLike } from '../../constructs/check/plugin';
+import { ManifestCheckValidation, ValidationContextLike, warmUp } from '../../constructs/check/plugin';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'check');
@@ -116,3 +116,12 @@ test('cdk8s synth --validate runs the plugin from cdk8s.yaml and fails on a brok
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 60000);
+
+test('the plugin entry of cdk8s.yaml exports the class and warmUp, which npm run synth calls while the app runs', () => {
+  const entry = path.join(ROOT, 'constructs', 'check', 'cdk8s-plugin.js');
+  const script = `const m = require(${JSON.stringify(entry)}); m.warmUp(); console.log(typeof m.ManifestCheckValidation, typeof m.warmUp);`;
+  const result = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf-8' });
+  expect(result.stderr).toBe('');
+  expect(result.stdout.trim()).toBe('function function');
+  expect(() => warmUp()).not.toThrow();
+}, 30000);

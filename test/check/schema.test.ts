@@ -232,3 +232,9 @@ test('custom resource patterns and other constraints are reported', () => {
     ['schema/invalid', 'spec.replicas'],
   ]);
 });
+
+test('warmUp compiles the usual kinds, and skips kinds it does not know', () => {
+  const validator = new SchemaValidator();
+  validator.warmUp([{ apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'example.com/v1', kind: 'Widget' }]);
+  expect(validator.validate(deployment())).toEqual([]);
+});
