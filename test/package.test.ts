@@ -1,5 +1,5 @@
 // Proves another repo can install the packed library and synthesize from it, in JavaScript and in TypeScript.
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -16,7 +16,7 @@ import { ModelServingApp, ModelSource, ServiceType, TfServingApp } from 'cdk8s-m
 
 const app = new App({ outdir: 'dist' });
 const chart = new Chart(app, 'models');
-new ModelServingApp(chart, 'jokemeter', { image: 'peterwolf/jokemeter:lr', port: 80, ingress: { host: 'jokemeter.ai' } });
+new ModelServingApp(chart, 'jokemeter', { image: 'peterwolf/jokemeter:lr', port: 80, probes: { readiness: '/ready' }, ingress: { host: 'jokemeter.ai' } });
 new TfServingApp(chart, 'half-plus-two', {
   modelName: 'half_plus_two',
   modelSource: ModelSource.fromClaim('models'),
@@ -33,6 +33,7 @@ beforeAll(() => {
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', path.join(project, packed), ...peers], { cwd: project });
   fs.writeFileSync(path.join(project, 'main.ts'), CONSUMER_TS);
+  fs.writeFileSync(path.join(project, 'main.js'), ts.transpileModule(CONSUMER_TS, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText);
 }, 180_000);
 
 afterAll(() => {
@@ -54,8 +55,6 @@ test('a TypeScript consumer type-checks against the shipped declarations', () =>
 }, 60_000);
 
 test('a consumer synthesizes both constructs from the installed package', () => {
-  const js = ts.transpileModule(CONSUMER_TS, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
-  fs.writeFileSync(path.join(project, 'main.js'), js);
   execFileSync(process.execPath, ['main.js'], { cwd: project });
   const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(project, 'dist', 'models.k8s.yaml'), 'utf8')).map(d => d.toJSON());
   expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
@@ -63,4 +62,32 @@ test('a consumer synthesizes both constructs from the installed package', () => 
     'ConfigMap/half-plus-two-config', 'Deployment/half-plus-two', 'Service/half-plus-two', 'HorizontalPodAutoscaler/half-plus-two',
     'PodDisruptionBudget/half-plus-two',
   ]);
+}, 60_000);
+
+test('the installed check command passes the consumer\'s output and fails a broken manifest', () => {
+  execFileSync(process.execPath, ['main.js'], { cwd: project });
+  const bin = path.join(project, 'node_modules', '.bin', 'cdk8s-model-serving');
+  expect(execFileSync(bin, ['check', 'dist'], { cwd: project, encoding: 'utf8' })).toMatch(/passed/);
+  fs.writeFileSync(path.join(project, 'broken.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n    - port: 80\n  selector:\n    app: none\n');
+  const run = spawnSync(bin, ['check', 'broken.yaml'], { cwd: project, encoding: 'utf8' });
+  expect(run.status).toBe(1);
+  expect(run.stdout).toMatch(/wiring\/service-selector/);
+}, 60_000);
+
+test('cdk8s synth runs the installed package as a validation plugin', () => {
+  fs.writeFileSync(path.join(project, 'cdk8s.yaml'), [
+    'language: typescript',
+    'app: node main.js',
+    'validations:',
+    '  - package: ./node_modules/cdk8s-model-serving',
+    '    version: 0.1.0',
+    '    class: ManifestCheckValidation',
+    '    properties:',
+    '      strict: true',
+  ].join('\n'));
+  const cli = path.join(root, 'node_modules', 'cdk8s-cli', 'bin', 'cdk8s');
+  const run = spawnSync(process.execPath, [cli, 'synth', '--no-check-upgrade'], { cwd: project, encoding: 'utf8' });
+  expect(run.stdout).toMatch(/Validation Report \(.*cdk8s-model-serving@0\.1\.0\)/);
+  expect(run.stdout).toMatch(/Status\s+│ success/);
+  expect(run.status).toBe(0);
 }, 60_000);
