@@ -72,7 +72,7 @@ function printTable(rows: Row[]): void {
     if (!row.result) {
       // cdk8s App is quadratic: (n / APP_MAX_N)^2 times its time at APP_MAX_N
       const capped = synthOf(rows, row.variant, APP_MAX_N);
-      const estimate = capped === undefined ? '' : `; cdk8s App is quadratic: ${seconds(capped * (row.n / APP_MAX_N) ** 2)} s or more, at least ${(row.n / APP_MAX_N) ** 2}x its N=1,000 time`;
+      const estimate = capped === undefined ? '' : `; cdk8s App is quadratic: ${(capped * (row.n / APP_MAX_N) ** 2 / 1000).toFixed(0)} s or more, at least ${(row.n / APP_MAX_N) ** 2}x its N=1,000 time`;
       console.log(pad([String(row.n), label, '-', '-', '-', '-', '-'], widths) + `  (${row.note}${estimate})`);
       continue;
     }
