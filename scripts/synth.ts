@@ -8,6 +8,7 @@ import { parse } from 'yaml';
 import { cdk8sSynth, stopChildren } from './cdk8s-synth';
 import { StagedDir } from './staged-dir';
 
+const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
@@ -91,6 +92,8 @@ async function main(args: string[]): Promise<number> {
     console.error(`Synthesis failed; ${staged.target} was left unchanged.`);
     return status;
   }
+  // The CLI records construct metadata for validation reports; `kubectl apply -f dist` would choke on it.
+  fs.rmSync(path.join(staged.path, CONSTRUCT_METADATA_FILE), { force: true });
   staged.commit();
   console.log(`Manifests written to ${staged.target}`);
   return 0;

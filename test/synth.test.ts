@@ -195,6 +195,15 @@ test('a local validation plugin is loaded and warmed up in the synth process whi
   expect(Object.keys(readTree(path.join(project, 'dist')))).toContain('a.k8s.yaml');
 });
 
+test('with validations, dist/ holds only manifests: kubectl apply -f dist must not meet construct metadata', async () => {
+  fs.appendFileSync(path.join(project, 'cdk8s.yaml'), 'validations:\n  - package: ./plugin.js\n    version: 0.1.0\n    class: Accept\n');
+
+  const result = await synth('ok');
+
+  expect(result.status).toBe(0);
+  expect(Object.keys(readTree(path.join(project, 'dist'))).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+});
+
 test('Ctrl-C stops the app, leaves dist/ intact and removes the temporary folder', async () => {
   const before = await givenAPreviousDist();
   const child = startSynth('hang');
