@@ -1,13 +1,9 @@
+import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, ENV_VAR_NAME, NODE_PORT_RANGE, QUALIFIED_NAME } from '../internal/rules';
 import { Finding, KubeObject, objectRef, Severity } from './findings';
 import { containersOf, podTemplateOf } from './pods';
 import { asArray, asRecord, joinPath } from './util';
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** Kinds whose names must be DNS labels (RFC 1035 for Services, RFC 1123 for the others); other kinds take subdomains. */
 const LABEL_NAMED_KINDS: Readonly<Record<string, 'dns1035' | 'dns1123'>> = { Service: 'dns1035', Namespace: 'dns1123' };
@@ -15,8 +11,6 @@ const LABEL_NAMED_KINDS: Readonly<Record<string, 'dns1035' | 'dns1123'>> = { Ser
 /** The longest CronJob name: the controller appends an 11-character suffix to name its Jobs. */
 const CRONJOB_NAME_MAX = 52;
 
-/** The default range of node ports (the API server flag `--service-node-port-range`). */
-export const NODE_PORT_RANGE: readonly [number, number] = [30000, 32767];
 
 /**
  * Checks what the API server validates beyond the OpenAPI schema: object, container, volume and port names, label and
@@ -70,7 +64,7 @@ export function validateApiRules(obj: KubeObject): Finding[] {
       });
       asArray(c.container.env).forEach((e, i) => {
         const envName = asRecord(e).name;
-        if (typeof envName === 'string' && !ENV_NAME.test(envName)) {
+        if (typeof envName === 'string' && !ENV_VAR_NAME.test(envName)) {
           add('schema/env-name', `${c.path}.env[${i}].name`,
             `environment variable name "${envName}" must consist of letters, digits, "_", "-" or "." and not start with a digit`);
         }
@@ -92,9 +86,9 @@ export function validateApiRules(obj: KubeObject): Finding[] {
         add('schema/port', `spec.ports[${i}].name`, `port name "${port.name}" ${nameProblem(port.name, 'dns1123')}`);
       }
       const nodePort = port.nodePort;
-      if (typeof nodePort === 'number' && nodePort !== 0 && (nodePort < NODE_PORT_RANGE[0] || nodePort > NODE_PORT_RANGE[1])) {
+      if (typeof nodePort === 'number' && nodePort !== 0 && (nodePort < NODE_PORT_RANGE.min || nodePort > NODE_PORT_RANGE.max)) {
         add('schema/port', `spec.ports[${i}].nodePort`,
-          `nodePort ${nodePort} is outside the node port range ${NODE_PORT_RANGE[0]}-${NODE_PORT_RANGE[1]} (the API server default)`);
+          `nodePort ${nodePort} is outside the node port range ${NODE_PORT_RANGE.min}-${NODE_PORT_RANGE.max} (the API server default)`);
       }
     });
   }
