@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 
 import { checkManifests, summarize } from './check';
-import { Finding } from './findings';
+import { describeObject, Finding } from './findings';
 import { loadManifests, parseManifests } from './load';
 import { findRule } from './rules';
 import { defaultSchemaValidator } from './schema';
@@ -87,7 +87,9 @@ export class ManifestCheckValidation {
         recommendation: findRule(ruleId)?.description ?? ruleId,
         fix: 'see the messages under Locations; run `cdk8s-model-serving check <dir>` for the same report by file and line',
         violatingResources: list.map(f => ({
-          resourceName: f.object?.name ?? '(unnamed)',
+          // The CLI looks construct paths up by bare object name, which one app's Deployment, Service and Ingress
+          // share: the kind keeps it from naming the wrong construct (it shows none instead).
+          resourceName: describeObject(f.object),
           manifestPath: f.file ?? '',
           locations: [`${f.path || '(object)'}${f.line !== undefined ? ` (line ${f.line})` : ''}: ${f.message}`],
         })),

@@ -50,7 +50,7 @@ test('the plugin fails on errors and names the resource, the field and the line'
     recommendation: 'A Service targetPort is not a port of the containers it selects.',
     fix: expect.any(String),
     violatingResources: [{
-      resourceName: 'api',
+      resourceName: 'Service/api',
       manifestPath: manifest,
       locations: ['spec.ports[0].targetPort (line 25): targetPort 8000 is not a containerPort of Pod/api (declared: 8080, "http")'],
     }],
