@@ -179,6 +179,14 @@ test('running as root is an explicit opt-in recorded with its reason', () => {
   expect(findings.filter(f => f.waived === undefined && f.ruleId.startsWith('pss-restricted/'))).toEqual([]);
 });
 
+test('a writable root file system needs no /tmp volume', () => {
+  const objects = synth(chart => new ModelServingApp(chart, 'm', { image: IMAGE, security: { readOnlyRootFilesystem: false, writablePaths: [] } }));
+  const deployment = findObject(objects, 'Deployment');
+  expect(deployment.spec.template.spec.volumes).toBeUndefined();
+  expect(serverContainer(deployment).volumeMounts).toBeUndefined();
+  expect(checkObjects(objects).filter(f => f.severity === 'error')).toEqual([]);
+});
+
 test('extra writable paths each get an emptyDir', () => {
   const objects = synth(chart => new ModelServingApp(chart, 'bento', { image: IMAGE, security: { writablePaths: ['/tmp', '/home/bentoml/.cache'] } }));
   const deployment = findObject(objects, 'Deployment');
@@ -221,6 +229,8 @@ describe('bad props', () => {
     [{ probes: { readiness: 'ready' } }, "probes.readiness 'ready' must be an absolute HTTP path"],
     [{ rollingUpdate: { maxSurge: '1' } }, "rollingUpdate.maxSurge '1' must be a non-negative integer or a percentage such as '25%'"],
     [{ security: { runAsUser: 0 } }, 'security.runAsUser 0 is root; set security.runAsRoot with a reason to run as root'],
+    [{ security: { writablePaths: ['/cache'] } }, 'security.writablePaths ["/cache"] must include \'/tmp\' while the root file system is read-only'],
+    [{ security: { writablePaths: ['/tmp', '/tmp'] } }, "security.writablePaths '/tmp' is listed twice: Kubernetes refuses two mounts at one path"],
     [{ security: { runAsRoot: { reason: ' ' } } }, "security.runAsRoot.reason ' ' must explain why the app needs root"],
     [{ name: 'Joke_Meter' }, "name 'Joke_Meter' must be a DNS-1035 label"],
     [{ name: 'a'.repeat(64) }, 'must be a DNS-1035 label (lowercase letters, digits and \'-\', starting with a letter, at most 63 characters)'],

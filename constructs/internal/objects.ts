@@ -70,14 +70,14 @@ export function createDeployment(scope: Construct, id: ObjectIdentity, container
             name: id.name,
             image: container.image,
             ports: container.ports.map(p => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
-            env: container.env && container.env.length > 0 ? container.env : undefined,
+            env: nonEmpty(container.env ?? []),
             envFrom: container.envFromConfigMap ? [{ configMapRef: { name: container.envFromConfigMap } }] : undefined,
             resources: resourceRequirements(container.resources, container.defaultMemoryLimit),
             ...containerProbes(container.probes, serverPort.name),
             securityContext: containerSecurityContext(container.security),
-            volumeMounts: [...(container.volumeMounts ?? []), ...writable.mounts],
+            volumeMounts: nonEmpty([...(container.volumeMounts ?? []), ...writable.mounts]),
           }],
-          volumes: [...(container.volumes ?? []), ...writable.volumes],
+          volumes: nonEmpty([...(container.volumes ?? []), ...writable.volumes]),
         },
       },
     },
@@ -169,4 +169,8 @@ function intOrString(value: number | string | undefined): k8s.IntOrString | unde
     return undefined;
   }
   return typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value);
+}
+
+function nonEmpty<T>(items: T[]): T[] | undefined {
+  return items.length > 0 ? items : undefined;
 }

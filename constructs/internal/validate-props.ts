@@ -188,8 +188,15 @@ export function checkSecurity(p: PropProblems, security: SecurityProps | undefin
       p.check(id !== 0 || security.runAsRoot !== undefined, `security.${prop}`, id, 'is root; set security.runAsRoot with a reason to run as root');
     }
   }
-  for (const path of security.writablePaths ?? []) {
+  const writablePaths = security.writablePaths ?? [];
+  writablePaths.forEach((path, i) => {
     p.check(rules.isHttpPath(path) && !path.includes(':'), 'security.writablePaths', path, "must be an absolute path starting with '/'");
+    p.check(writablePaths.indexOf(path) === i, 'security.writablePaths', path, 'is listed twice: Kubernetes refuses two mounts at one path');
+  });
+  if (security.writablePaths !== undefined && security.readOnlyRootFilesystem !== false) {
+    // Python, gunicorn and most servers write temporary files; without /tmp they fail at runtime, not at deploy.
+    p.check(writablePaths.includes('/tmp'), 'security.writablePaths', writablePaths,
+      "must include '/tmp' while the root file system is read-only (set security.readOnlyRootFilesystem to false otherwise)");
   }
   if (security.runAsRoot !== undefined) {
     p.check(security.runAsRoot.reason?.trim().length > 0, 'security.runAsRoot.reason', security.runAsRoot.reason, 'must explain why the app needs root');
