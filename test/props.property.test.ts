@@ -32,7 +32,18 @@ const httpPath = mostly(fc.constantFrom('/', '/healthz', '/api/v1/ready', '/v1/m
 const host = mostly(fc.constantFrom('jokemeter.ai', '*.models.example.com', 'a.b'), fc.string({ maxLength: 15 }));
 const envName = mostly(fc.constantFrom('PORT', 'MLFLOW_SERVER', 'a.b-c'), fc.string({ maxLength: 8 }));
 
+const security = fc.record({
+  runAsUser: fc.option(mostly(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(0, -1)), { nil: undefined }),
+  readOnlyRootFilesystem: fc.option(fc.boolean(), { nil: undefined }),
+  writablePaths: fc.option(mostly(
+    fc.constantFrom(['/tmp'], ['/tmp', '/home/app/.cache'], ['/var/cache', '/tmp']),
+    fc.constantFrom([], ['/cache'], ['/tmp', '/tmp'], ['tmp']),
+  ), { nil: undefined }),
+  runAsRoot: fc.option(mostly(fc.constant({ reason: 'vendor image needs root' }), fc.constant({ reason: '' })), { nil: undefined, freq: 8 }),
+}, { requiredKeys: [] });
+
 const common = {
+  security: fc.option(security, { nil: undefined }),
   port: fc.option(port, { nil: undefined }),
   resources: fc.option(fc.record({ cpu: fc.option(range, { nil: undefined }), memory: fc.option(range, { nil: undefined }) }), { nil: undefined }),
   env: fc.option(fc.dictionary(envName, fc.string({ maxLength: 10 }), { maxKeys: 3 }), { nil: undefined }),
