@@ -45,7 +45,8 @@ export function prepareCustomResourceSchema(schema: JsonSchema, apiVersion: stri
   properties.apiVersion = { type: 'string', enum: [apiVersion] };
   properties.kind = { type: 'string', enum: [kind] };
   properties.metadata = { $ref: `${DOCUMENT_ID}#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta` };
-  return { ...prepared, type: 'object', properties, additionalProperties: prepared.additionalProperties ?? false };
+  const open = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  return { ...prepared, type: 'object', properties, ...(open ? {} : { additionalProperties: prepared.additionalProperties ?? false }) };
 }
 
 const SCHEMA_KEYWORDS = new Set([

@@ -181,6 +181,30 @@ test('custom resources are checked against their CustomResourceDefinition', () =
   ]);
 });
 
+test('a CustomResourceDefinition that preserves unknown fields at the root accepts any field', () => {
+  const validator = new SchemaValidator();
+  validator.addCustomResourceDefinition({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'gadgets.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Gadget', plural: 'gadgets' },
+      scope: 'Namespaced',
+      versions: [{
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true, 'properties': { spec: { type: 'object' } } } },
+      }],
+    },
+  });
+  expect(validator.validate({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' }, spec: {}, status: { ready: true } })).toEqual([]);
+  expect(validator.validate({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' }, spec: 'x' }).map(f => [f.ruleId, f.path])).toEqual([
+    ['schema/type', 'spec'],
+  ]);
+});
+
 test('every restored enum names a real property of a real definition', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const definitions = require('../../schemas/v1.28.0-definitions.json').definitions as Record<string, { properties?: object }>;
