@@ -21,7 +21,8 @@ import { saveDocs, stringifyDocs } from './serving-app/yaml';
  * Limits: the synthesis steps mirror the private ones of cdk8s 2.70.106 `App` (see serving-app/prepare.ts);
  * construct validations run once (twice for layouts that `App` renders through `chart.toJson()`) instead of
  * once per chart, which only shows if a validation has side effects. Calling `chart.toJson()` yourself still
- * goes through cdk8s and costs a whole-app pass per call.
+ * goes through cdk8s and costs a whole-app pass per call; so does a chart class that overrides `toJson()`, whose
+ * override is called wherever `App` calls it.
  */
 export class ServingApp extends App {
   private readonly recordMetadata: boolean;
@@ -120,8 +121,14 @@ export class ServingApp extends App {
   }
 }
 
-/** What `chart.toJson()` returns, without the whole-app pass cdk8s does first. */
+/**
+ * What `chart.toJson()` returns, without the whole-app pass cdk8s does first. A chart class that overrides
+ * `toJson()` gets its override called, as `App` does (at the cost of that whole-app pass, for such charts only).
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function renderChart(chart: Chart): any[] {
+  if (chart.toJson !== Chart.prototype.toJson) {
+    return Object.values(chart.toJson()); // `App` takes `Object.values` of what `toJson()` returns
+  }
   return chartToKube(chart).map(obj => obj.toJson());
 }

@@ -38,6 +38,13 @@ function configMap(scope: Construct, id: string, data: Record<string, unknown>):
   return new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', data });
 }
 
+/** A chart that post-processes its manifests, as users do to stamp a label on everything. */
+class LabelledChart extends Chart {
+  public toJson(): any[] {
+    return super.toJson().map(manifest => ({ ...manifest, metadata: { ...manifest.metadata, labels: { stamped: 'yes' } } }));
+  }
+}
+
 const BUILDERS: Record<string, Builder> = {
   'independent charts of cdk8s-plus endpoints': (app) => {
     for (const id of ['alpha', 'Beta_Model', 'gamma']) {
@@ -75,6 +82,10 @@ const BUILDERS: Record<string, Builder> = {
     endpoint(chart, 'server');
   },
   'an app without charts': () => undefined,
+  'a chart class that overrides toJson()': (app) => {
+    configMap(new LabelledChart(app, 'labelled'), 'config', { a: '1' });
+    configMap(new Chart(app, 'plain'), 'config', { b: '2' });
+  },
 };
 
 class UpperCaseSecrets implements IResolver {
@@ -161,6 +172,13 @@ test('the equality tests compare real manifests', () => {
     '0004-late.k8s.yaml',
   ]);
   expect(actual['0002-web.k8s.yaml'].indexOf('name: web-first')).toBeLessThan(actual['0002-web.k8s.yaml'].indexOf('name: web-second'));
+});
+
+test('the override of a chart class that overrides toJson() shows in the output', () => {
+  const { actual } = synthBoth(BUILDERS['a chart class that overrides toJson()'], {});
+
+  expect(actual['labelled.k8s.yaml']).toContain('stamped: "yes"');
+  expect(actual['plain.k8s.yaml']).not.toContain('stamped');
 });
 
 test.each(OUTPUT_TYPES.map(t => [YamlOutputType[t], t] as const))('uses a custom file extension like App with %s', (_type, yamlOutputType) => {
