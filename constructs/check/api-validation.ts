@@ -5,8 +5,21 @@ import { asArray, asRecord, joinPath } from './util';
 
 const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
-/** Kinds whose names must be DNS labels (RFC 1035 for Services, RFC 1123 for the others); other kinds take subdomains. */
-const LABEL_NAMED_KINDS: Readonly<Record<string, 'dns1035' | 'dns1123'>> = { Service: 'dns1035', Namespace: 'dns1123' };
+/** A rule for names: a DNS label (RFC 1035 or RFC 1123), a DNS subdomain, or a path segment. */
+type NameRule = 'dns1035' | 'dns1123' | 'subdomain' | 'pathSegment';
+
+/**
+ * Kinds whose names are not DNS subdomains: DNS labels (RFC 1035 for Services, RFC 1123 for Namespaces), and RBAC
+ * objects, whose names are path segments (`system:aggregated-metrics-reader`). Other kinds take subdomains.
+ */
+const NAME_RULES: Readonly<Record<string, NameRule>> = {
+  Service: 'dns1035',
+  Namespace: 'dns1123',
+  Role: 'pathSegment',
+  ClusterRole: 'pathSegment',
+  RoleBinding: 'pathSegment',
+  ClusterRoleBinding: 'pathSegment',
+};
 
 /** The longest CronJob name: the controller appends an 11-character suffix to name its Jobs. */
 const CRONJOB_NAME_MAX = 52;
@@ -22,7 +35,7 @@ export function validateApiRules(obj: KubeObject): Finding[] {
   const add = (ruleId: string, path: string, message: string) => findings.push({ ruleId, severity: Severity.ERROR, message, path, object: ref });
   const meta = asRecord(obj.metadata);
   if (typeof meta.name === 'string') {
-    const problem = nameProblem(meta.name, typeof obj.kind === 'string' ? LABEL_NAMED_KINDS[obj.kind] ?? 'subdomain' : 'subdomain');
+    const problem = nameProblem(meta.name, typeof obj.kind === 'string' && Object.hasOwn(NAME_RULES, obj.kind) ? NAME_RULES[obj.kind] : 'subdomain');
     if (problem) {
       add('schema/name', 'metadata.name', `name "${meta.name}" ${problem}`);
     } else if (obj.kind === 'CronJob' && meta.name.length > CRONJOB_NAME_MAX) {
@@ -100,7 +113,10 @@ type Add = (ruleId: string, path: string, message: string) => void;
 /**
  * Why a name is not valid, or undefined when it is.
  */
-export function nameProblem(name: string, rule: 'dns1035' | 'dns1123' | 'subdomain'): string | undefined {
+export function nameProblem(name: string, rule: NameRule): string | undefined {
+  if (rule === 'pathSegment') {
+    return pathSegmentProblem(name);
+  }
   const max = rule === 'subdomain' ? 253 : 63;
   if (name.length > max) {
     return `is ${name.length} characters long; at most ${max} are allowed`;
@@ -113,6 +129,17 @@ export function nameProblem(name: string, rule: 'dns1035' | 'dns1123' | 'subdoma
     default:
       return DNS1123_SUBDOMAIN.test(name) ? undefined : 'must consist of lower-case letters, digits, "-" and ".", and start and end with a letter or digit (RFC 1123)';
   }
+}
+
+/** Why a name that is a path segment (RBAC objects) is not valid, or undefined when it is. */
+function pathSegmentProblem(name: string): string | undefined {
+  if (name === '') {
+    return 'must not be empty';
+  }
+  if (name === '.' || name === '..') {
+    return 'may not be "." or ".."';
+  }
+  return /[/%]/.test(name) ? 'may not contain "/" or "%"' : undefined;
 }
 
 function checkMetadata(meta: Record<string, unknown>, path: string, add: Add): void {

@@ -18,6 +18,20 @@ test('names have length limits: 63 for labels, 253 for subdomains', () => {
   expect(nameProblem('a'.repeat(254), 'subdomain')).toBe('is 254 characters long; at most 253 are allowed');
 });
 
+test('RBAC object names are path segments, not DNS subdomains', () => {
+  const rbac = (kind: string, name: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name } });
+  for (const kind of ['Role', 'ClusterRole']) {
+    expect(api(rbac(kind, 'system:aggregated-metrics-reader'))).toEqual([]);
+  }
+  for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
+    expect(api({ ...rbac(kind, 'system:Metrics_Reader'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' } })).toEqual([]);
+  }
+  expect(validateManifest(rbac('ClusterRole', 'a/b')).map(f => f.message)).toEqual(['name "a/b" may not contain "/" or "%"']);
+  expect(nameProblem('..', 'pathSegment')).toBe('may not be "." or ".."');
+  expect(nameProblem('50%', 'pathSegment')).toBe('may not contain "/" or "%"');
+  expect(api({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'system:reader' } })).toEqual([['schema/name', 'metadata.name']]);
+});
+
 test('container and volume names are DNS labels', () => {
   const spec = podSpec({ volumes: [{ name: 'model.cache', emptyDir: {} }] }, [container({ name: 'API' })]);
   expect(api(pod(spec))).toEqual([['schema/name', 'spec.volumes[0].name'], ['schema/name', 'spec.containers[0].name']]);
@@ -63,6 +77,20 @@ test('a Service with several ports must name each, with distinct names', () => {
   expect(api(service('api', { ports: [{ port: 80, targetPort: 'http' }, { name: 'grpc', port: 9000 }] }))).toEqual([['schema/required', 'spec.ports[0].name']]);
   expect(api(service('api', { ports: [{ name: 'http', port: 80 }, { name: 'http', port: 81 }] }))).toEqual([['schema/duplicate-name', 'spec.ports[1].name']]);
   expect(api(service('api', { ports: [{ port: 80 }] }))).toEqual([]);
+});
+
+test('RBAC object names are path segments, not DNS subdomains', () => {
+  const rbac = (kind: string, name: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name } });
+  for (const kind of ['Role', 'ClusterRole']) {
+    expect(api(rbac(kind, 'system:aggregated-metrics-reader'))).toEqual([]);
+  }
+  for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
+    expect(api({ ...rbac(kind, 'system:Metrics_Reader'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' } })).toEqual([]);
+  }
+  expect(validateManifest(rbac('ClusterRole', 'a/b')).map(f => f.message)).toEqual(['name "a/b" may not contain "/" or "%"']);
+  expect(nameProblem('..', 'pathSegment')).toBe('may not be "." or ".."');
+  expect(nameProblem('50%', 'pathSegment')).toBe('may not contain "/" or "%"');
+  expect(api({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'system:reader' } })).toEqual([['schema/name', 'metadata.name']]);
 });
 
 test('container and volume names are unique, and mounts name a volume', () => {
