@@ -22,7 +22,7 @@ interface SynthCommand {
   handler(argv: Record<string, unknown>): Promise<void>;
 }
 
-function cliDir(): string {
+export function cliDir(): string {
   return path.dirname(require.resolve('cdk8s-cli/package.json'));
 }
 

@@ -1,33 +1,18 @@
-// `npm run synth [-- cdk8s synth options]`: synthesizes into a temporary folder beside dist/ and replaces dist/
-// only when the whole synthesis (app and validation plugins) succeeded. On any failure or on Ctrl-C the previous
-// dist/ is left byte-for-byte as it was and the temporary folder is removed.
+// `npm run synth [-- cdk8s synth options]`: synthesizes into a temporary folder beside the output folder (dist/, or
+// what `--output`, `CDK8S_OUTPUT` or cdk8s.yaml `output` name, as for the CLI) and replaces the output folder only
+// when the whole synthesis (app and validation plugins) succeeded. On any failure or on Ctrl-C the previous
+// output folder is left byte-for-byte as it was and the temporary folder is removed.
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 
 import { cdk8sSynth, stopChildren } from './cdk8s-synth';
 import { StagedDir } from './staged-dir';
+import { takeOutput, writesToStdout } from './synth-args';
 
 const CONSTRUCT_METADATA_FILE = 'construct-metadata.json';
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
-
-/** Splits `-o <dir>` / `--output <dir>` / `--output=<dir>` off the arguments. */
-function takeOutput(args: string[]): { output?: string; rest: string[] } {
-  const rest: string[] = [];
-  let output: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '-o' || arg === '--output') {
-      output = args[++i];
-    } else if (arg.startsWith('--output=')) {
-      output = arg.slice('--output='.length);
-    } else {
-      rest.push(arg);
-    }
-  }
-  return { output, rest };
-}
 
 interface Config {
   readonly output?: string;
@@ -68,7 +53,7 @@ function preloadLocalPlugins(config: Config, args: string[]): () => void {
 }
 
 async function main(args: string[]): Promise<number> {
-  if (args.some(a => a === '--stdout' || a === '-p' || a === '--help')) {
+  if (args.includes('--help') || writesToStdout(args)) {
     return cdk8sSynth(args); // nothing is written to a folder
   }
   const config = readConfig();

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { StagedDir } from '../scripts/staged-dir';
+import { takeOutput } from '../scripts/synth-args';
 
 // `npm run synth` (scripts/synth.ts) on a throwaway project whose tiny app fails in chosen ways (MODE).
 const ROOT = path.join(__dirname, '..');
@@ -143,6 +144,70 @@ test('a synth with --output replaces that folder instead', async () => {
   expect(Object.keys(readTree(path.join(project, 'manifests'))).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
   expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
   expect(tempFolders()).toEqual([]);
+});
+
+test.each([
+  ['-o=dir', ['-o=manifests'], {}],
+  ['CDK8S_OUTPUT', [], { CDK8S_OUTPUT: 'manifests' }],
+])('a synth with the output folder given as %s replaces that folder', async (_form, args, env) => {
+  const result = await synth('ok', args, env);
+
+  expect(result.status).toBe(0);
+  expect(Object.keys(readTree(path.join(project, 'manifests'))).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+  expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
+  expect(tempFolders()).toEqual([]);
+});
+
+test('a synth replaces the output folder named in cdk8s.yaml', async () => {
+  fs.appendFileSync(path.join(project, 'cdk8s.yaml'), 'output: manifests\n');
+
+  const result = await synth('ok');
+
+  expect(result.status).toBe(0);
+  expect(Object.keys(readTree(path.join(project, 'manifests'))).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+  expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
+});
+
+describe('takeOutput', () => {
+  const saved = process.env.CDK8S_OUTPUT;
+  afterEach(() => {
+    if (saved === undefined) {
+      delete process.env.CDK8S_OUTPUT;
+    } else {
+      process.env.CDK8S_OUTPUT = saved;
+    }
+  });
+
+  test.each([
+    [['-o', 'out', '--no-validate'], 'out', ['--no-validate']],
+    [['-o=out'], 'out', []],
+    [['-o/tmp/out'], '/tmp/out', []],
+    [['--output', 'out'], 'out', []],
+    [['--output=out'], 'out', []],
+    [['--o', 'out'], 'out', []],
+    [['--o=out'], 'out', []],
+    [['-po', 'out'], 'out', ['-p']],
+    [['--no-validate'], undefined, ['--no-validate']],
+    [['--', '-o', 'out'], undefined, ['--', '-o', 'out']],
+  ])('takes the output folder out of %j', (args, output, rest) => {
+    delete process.env.CDK8S_OUTPUT;
+
+    expect(takeOutput(args)).toEqual({ output, rest });
+  });
+
+  test('reads CDK8S_OUTPUT like the CLI, and an argument wins over it', () => {
+    process.env.CDK8S_OUTPUT = 'from-env';
+
+    expect(takeOutput([])).toEqual({ output: 'from-env', rest: [] });
+    expect(takeOutput(['-o', 'out'])).toEqual({ output: 'out', rest: [] });
+  });
+
+  test('refuses an output given twice or without a folder', () => {
+    delete process.env.CDK8S_OUTPUT;
+
+    expect(() => takeOutput(['-o', 'a', '--output', 'b'])).toThrow('the output folder must be given once, as --output <dir> (got ["a","b"])');
+    expect(() => takeOutput(['--output'])).toThrow('the output folder must be given once, as --output <dir> (got true)');
+  });
 });
 
 describe.each([
