@@ -37,7 +37,9 @@ export function checkWiring(items: readonly ManifestObject[]): Finding[] {
 class WiringIndex {
   public readonly workloads: Workload[] = [];
   private readonly byLabel = new Map<string, Workload[]>();
+  private readonly byNamespace = new Map<string, Workload[]>();
   private readonly byName = new Map<string, ManifestObject>();
+  private readonly workloadByName = new Map<string, Workload>();
 
   public constructor(items: readonly ManifestObject[]) {
     for (const item of items) {
@@ -52,9 +54,12 @@ class WiringIndex {
       }
       const workload = { item, template, namespace };
       this.workloads.push(workload);
+      if (!this.workloadByName.has(key)) {
+        this.workloadByName.set(key, workload);
+      }
+      append(this.byNamespace, namespace, workload);
       for (const [k, v] of Object.entries(template.labels)) {
-        const labelKey = `${namespace}|${k}=${v}`;
-        this.byLabel.set(labelKey, [...(this.byLabel.get(labelKey) ?? []), workload]);
+        append(this.byLabel, `${namespace}|${k}=${v}`, workload);
       }
     }
   }
@@ -64,22 +69,41 @@ class WiringIndex {
     return this.byName.get(this.key(kind, namespace, name));
   }
 
+  /** The workload of this kind, namespace and name. */
+  public findWorkload(kind: string, namespace: string, name: string): Workload | undefined {
+    return this.workloadByName.get(this.key(kind, namespace, name));
+  }
+
   /** The workloads of a namespace whose pod labels match an equality selector. */
   public selectedBy(selector: Record<string, string>, namespace: string): Workload[] {
     const [first] = Object.entries(selector);
     if (!first) {
       return [];
     }
-    return (this.byLabel.get(`${namespace}|${first[0]}=${first[1]}`) ?? []).filter(w => matchesLabels(selector, w.template.labels));
+    return this.withLabel(namespace, first[0], first[1]).filter(w => matchesLabels(selector, w.template.labels));
+  }
+
+  /** The workloads of a namespace with this pod label. */
+  public withLabel(namespace: string, key: string, value: string): Workload[] {
+    return this.byLabel.get(`${namespace}|${key}=${value}`) ?? [];
   }
 
   /** The workloads of a namespace. */
   public inNamespace(namespace: string): Workload[] {
-    return this.workloads.filter(w => w.namespace === namespace);
+    return this.byNamespace.get(namespace) ?? [];
   }
 
   private key(kind: string, namespace: string, name: string): string {
     return `${kind}|${namespace}|${name}`;
+  }
+}
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
   }
 }
 
@@ -215,7 +239,7 @@ function autoscaler(item: ManifestObject, index: WiringIndex): Finding[] {
   const spec = asRecord(item.object.spec);
   const ref = asRecord(spec.scaleTargetRef);
   const namespace = namespaceOf(item.object);
-  const target = index.workloads.find(w => w.namespace === namespace && w.item.object.kind === ref.kind && nameOf(w.item.object) === ref.name);
+  const target = typeof ref.kind === 'string' && typeof ref.name === 'string' ? index.findWorkload(ref.kind, namespace, ref.name) : undefined;
   if (!target) {
     return [findingOf('wiring/hpa-target', item, 'spec.scaleTargetRef',
       `scale target ${String(ref.kind)}/${String(ref.name)} does not exist in namespace "${namespace}"`)];
@@ -253,11 +277,14 @@ function disruptionBudget(item: ManifestObject, index: WiringIndex): Finding[] {
   if (selector === undefined || selector === null) {
     return [];
   }
-  const candidates = index.inNamespace(namespace);
+  // One matchLabels entry narrows the candidates through the label index; only a selector without any scans the namespace.
+  const [first] = Object.entries(stringMap(asRecord(selector).matchLabels));
+  const candidates = first ? index.withLabel(namespace, first[0], first[1]) : index.inNamespace(namespace);
   if (candidates.some(w => matchesLabelSelector(selector, w.template.labels))) {
     return [];
   }
-  return [findingOf('wiring/pdb-selector', item, 'spec.selector', `selector matches no pod template in namespace "${namespace}"${hintLabels(candidates)}`)];
+  return [findingOf('wiring/pdb-selector', item, 'spec.selector',
+    `selector matches no pod template in namespace "${namespace}"${hintLabels(index.inNamespace(namespace))}`)];
 }
 
 function configMapReferences(w: Workload, index: WiringIndex): Finding[] {

@@ -149,6 +149,17 @@ describe('selectors', () => {
     expect(wiring(deployment('api'), pdb({ matchExpressions: [{ key: 'tier', operator: 'Exists' }] }))).toEqual([['wiring/pdb-selector', 'spec.selector']]);
   });
 
+  test('PodDisruptionBudget selectors need every matchLabels entry and expression to match, in their own namespace', () => {
+    const tiered = deployment('api', undefined, { templateMetadata: { labels: { app: 'api', tier: 'web' } } });
+    expect(wiring(tiered, pdb({ matchLabels: { app: 'api', tier: 'web' } }))).toEqual([]);
+    expect(wiring(tiered, pdb({ matchLabels: { tier: 'web' }, matchExpressions: [{ key: 'app', operator: 'In', values: ['api'] }] }))).toEqual([]);
+    expect(wiring(tiered, pdb({ matchLabels: { app: 'api', tier: 'db' } }))).toEqual([['wiring/pdb-selector', 'spec.selector']]);
+    expect(wiring(tiered, pdb({ matchLabels: { app: 'api' }, matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['web'] }] })))
+      .toEqual([['wiring/pdb-selector', 'spec.selector']]);
+    const elsewhere = { ...pdb({ matchLabels: { app: 'api' } }), metadata: { name: 'api', namespace: 'ml' } };
+    expect(wiring(tiered, elsewhere)).toEqual([['wiring/pdb-selector', 'spec.selector']]);
+  });
+
   test('a workload selector with matchExpressions is checked against its template', () => {
     const d = deployment('api');
     d.spec.selector = { matchExpressions: [{ key: 'app', operator: 'DoesNotExist' }] };
