@@ -12,6 +12,20 @@ export interface ConvertedError {
   readonly message: string;
 }
 
+/**
+ * The ajv errors of a failed validation as findings' rules, paths and messages. `oneOf`, `anyOf` and `if` errors are
+ * left out, as the errors of their branches explain them, unless no other error remains: then the first of them is
+ * reported as `schema/invalid`, so that a failed validation is never silent.
+ */
+export function convertErrors(errors: readonly ErrorObject[], data: unknown): ConvertedError[] {
+  const converted = errors.map(e => convertError(e, data)).filter((c): c is ConvertedError => c !== undefined);
+  if (converted.length > 0 || errors.length === 0) {
+    return converted;
+  }
+  const error = errors.find(e => e.keyword === 'oneOf' || e.keyword === 'anyOf') ?? errors[0];
+  return [{ ruleId: 'schema/invalid', path: fieldPath(error.instancePath, data), message: error.message ?? 'is invalid' }];
+}
+
 export function convertError(error: ErrorObject, data: unknown): ConvertedError | undefined {
   const at = fieldPath(error.instancePath, data);
   const params = error.params as Record<string, unknown>;

@@ -7,7 +7,7 @@ import { validateApiReferences } from './api-references';
 import { validateApiRules } from './api-validation';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
 import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
-import { convertError, describeValue } from './schema-errors';
+import { convertErrors, describeValue } from './schema-errors';
 import { asArray, asRecord } from './util';
 
 /** The Kubernetes version whose API the schema checks describe. */
@@ -126,11 +126,8 @@ export class SchemaValidator {
     const data = withoutNulls(o);
     const findings: Finding[] = [];
     if (!validator(data)) {
-      for (const error of validator.errors ?? []) {
-        const converted = convertError(error, data);
-        if (converted) {
-          findings.push(finding(converted.ruleId, converted.path, converted.message));
-        }
+      for (const converted of convertErrors(validator.errors ?? [], data)) {
+        findings.push(finding(converted.ruleId, converted.path, converted.message));
       }
     }
     const meta = asRecord(data.metadata);

@@ -257,6 +257,46 @@ test('custom resource patterns and other constraints are reported', () => {
   ]);
 });
 
+test('a oneOf that fails without other errors is reported', () => {
+  const validator = new SchemaValidator();
+  validator.addCustomResourceDefinition({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'sources.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Source', plural: 'sources' },
+      scope: 'Namespaced',
+      versions: [{
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                properties: { uri: { type: 'string' }, path: { type: 'string' } },
+                oneOf: [{ required: ['uri'] }, { required: ['path'] }],
+              },
+            },
+          },
+        },
+      }],
+    },
+  });
+  const source = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Source', metadata: { name: 's' }, spec });
+  expect(validator.validate(source({ uri: 'gs://m' }))).toEqual([]);
+  expect(validator.validate(source({ uri: 'gs://m', path: '/m' })).map(f => [f.ruleId, f.path, f.message])).toEqual([
+    ['schema/invalid', 'spec', 'must match exactly one schema in oneOf'],
+  ]);
+  expect(validator.validate(source({})).map(f => [f.ruleId, f.path])).toEqual([
+    ['schema/required', 'spec.uri'],
+    ['schema/required', 'spec.path'],
+  ]);
+});
+
 test('warmUp compiles the usual kinds, and skips kinds it does not know', () => {
   const validator = new SchemaValidator();
   validator.warmUp([{ apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'example.com/v1', kind: 'Widget' }]);
