@@ -20,7 +20,7 @@ Folders are read recursively (*.yaml, *.yml); - reads the standard input
 
   --format text|json|github
                       output for people (default), machines, or GitHub Actions annotations
-  --strict            policy warnings fail the check too
+  --strict            policy warnings fail the check too (--strict=false: they do not)
   --crd <file>        CustomResourceDefinitions to check custom resources with
 
 The rules command lists every rule id with its severity and what it checks.
@@ -111,7 +111,10 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
     if (flag === '--help' || flag === '-h') {
       return 'help';
     } else if (flag === '--strict') {
-      strict = true;
+      if (inline !== undefined && inline !== 'true' && inline !== 'false') {
+        return `--strict takes no value, or "true" or "false", got "${inline}"`;
+      }
+      strict = inline !== 'false';
     } else if (flag === '--format') {
       const v = value();
       if (!FORMATS.includes(v as Format)) {

@@ -69,6 +69,12 @@ describe('the check command, in process', () => {
     expect(strict.stdout).toContain('check failed: 1 error, 0 warnings, 0 waived in 1 object');
   });
 
+  test('--strict=true and --strict=false say whether policy warnings fail the check', () => {
+    const file = path.join(RULES, 'probes.readiness.yaml');
+    expect(run('check', '--strict=true', file).status).toBe(EXIT_FINDINGS);
+    expect(run('check', '--strict=false', file).status).toBe(EXIT_OK);
+  });
+
   test('--format json prints every finding with file, line, object, path, rule, severity and message', () => {
     const file = path.join(RULES, 'runtime.probe-port.yaml');
     const result = run('check', file, '--format', 'json');
@@ -133,6 +139,7 @@ describe('the check command, in process', () => {
     [['check'], 'check needs at least one file or folder'],
     [['check', 'x.yaml', '--format', 'xml'], '--format must be "text", "json" or "github", got "xml"'],
     [['check', 'x.yaml', '--verbose'], 'unknown option "--verbose"'],
+    [['check', 'x.yaml', '--strict=no'], '--strict takes no value, or "true" or "false", got "no"'],
   ])('usage error %j exits 2', (args, message) => {
     const result = run(...args);
     expect(result.status).toBe(EXIT_USAGE);
