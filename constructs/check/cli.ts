@@ -1,6 +1,6 @@
 import { checkManifests, summarize } from './check';
 import { formatGithub, formatJson, formatText } from './format';
-import { loadManifests } from './load';
+import { loadCustomResourceDefinitions, loadManifests } from './load';
 import { RuleCategory, RULES } from './rules';
 
 /** Exit status: nothing failed. */
@@ -25,7 +25,7 @@ Folders are read recursively (*.yaml, *.yml); - reads the standard input
 
 The rules command lists every rule id with its severity and what it checks.
 
-Exit status: 0 passed, 1 findings fail the check, 2 usage error or unreadable file.
+Exit status: 0 passed, 1 findings fail the check, 2 usage error, unreadable file or --crd file.
 Waive a policy rule on one object with the annotation
   model-serving.cdk8s.io/waive.<rule id, "/" written as ".">: "<reason>"
 `;
@@ -74,19 +74,18 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
     out.stderr(`${parsed}\n\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const crds = loadManifests(parsed.crds);
+  const crds = loadCustomResourceDefinitions(parsed.crds);
   const loaded = loadManifests(parsed.paths);
-  const unreadable = [...crds.unreadable, ...loaded.unreadable];
-  if (unreadable.length > 0) {
-    for (const u of unreadable) {
-      out.stderr(`cannot read ${u.file}: ${u.message}\n`);
+  const problems = [...crds.problems, ...loaded.unreadable.map(u => `${u.file}: ${u.message}`)];
+  if (problems.length > 0) {
+    for (const problem of problems) {
+      out.stderr(`cannot read ${problem}\n`);
     }
     return EXIT_USAGE;
   }
-  const crdObjects = crds.items.map(i => i.object).filter(o => o.kind === 'CustomResourceDefinition');
   const findings = [
     ...loaded.findings,
-    ...checkManifests(loaded.items, { strict: parsed.strict, customResourceDefinitions: crdObjects }),
+    ...checkManifests(loaded.items, { strict: parsed.strict, customResourceDefinitions: crds.definitions }),
   ];
   const summary = summarize(findings, parsed.strict);
   const formats: Record<Format, () => string> = {

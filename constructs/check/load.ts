@@ -66,6 +66,30 @@ export function loadManifests(paths: readonly string[]): LoadResult {
 }
 
 /**
+ * CustomResourceDefinitions read from files, and why files could not be used.
+ */
+export interface CustomResourceDefinitionLoad {
+  readonly definitions: KubeObject[];
+  /** Unreadable files and YAML errors, one message each (`file:line: message`). */
+  readonly problems: string[];
+}
+
+/**
+ * Reads the CustomResourceDefinitions of the given files and folders, as `loadManifests` reads manifests. Other
+ * objects are skipped; unreadable files and YAML errors are problems, as custom resources cannot be checked without
+ * their definitions.
+ */
+export function loadCustomResourceDefinitions(paths: readonly string[]): CustomResourceDefinitionLoad {
+  const loaded = loadManifests(paths);
+  const problems = [
+    ...loaded.unreadable.map(u => `${u.file}: ${u.message}`),
+    ...loaded.findings.map(f => `${f.file ?? ''}${f.line !== undefined ? `:${f.line}` : ''}: ${f.message}`),
+  ];
+  const definitions = loaded.items.map(i => i.object).filter(o => o.kind === 'CustomResourceDefinition');
+  return { definitions, problems };
+}
+
+/**
  * The manifest files under a folder, recursively, in name order; hidden folders and node_modules are skipped.
  */
 export function manifestFiles(dir: string): string[] {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 
 import { checkManifests, summarize } from './check';
 import { describeObject, Finding } from './findings';
-import { loadManifests, parseManifests } from './load';
+import { loadCustomResourceDefinitions, parseManifests } from './load';
 import { findRule } from './rules';
 import { defaultSchemaValidator } from './schema';
 
@@ -62,9 +62,9 @@ export class ManifestCheckValidation {
   }
 
   public async validate(context: ValidationContextLike): Promise<void> {
-    const crdLoad = loadManifests(this.crds);
-    if (crdLoad.unreadable.length > 0) {
-      throw new Error(`cannot read CustomResourceDefinitions: ${crdLoad.unreadable.map(u => `${u.file}: ${u.message}`).join('; ')}`);
+    const crds = loadCustomResourceDefinitions(this.crds);
+    if (crds.problems.length > 0) {
+      throw new Error(`cannot read CustomResourceDefinitions: ${crds.problems.join('; ')}`);
     }
     const items = [];
     const findings: Finding[] = [];
@@ -73,8 +73,7 @@ export class ManifestCheckValidation {
       items.push(...parsed.items);
       findings.push(...parsed.findings);
     }
-    const crds = crdLoad.items.map(i => i.object).filter(o => o.kind === 'CustomResourceDefinition');
-    findings.push(...checkManifests(items, { strict: this.strict, customResourceDefinitions: crds }));
+    findings.push(...checkManifests(items, { strict: this.strict, customResourceDefinitions: crds.definitions }));
     const summary = summarize(findings, this.strict);
     const byRule = new Map<string, Finding[]>();
     for (const f of findings.filter(x => x.waived === undefined)) {

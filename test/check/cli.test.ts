@@ -147,6 +147,19 @@ describe('the check command, in process', () => {
     expect(result.stderr).toContain('Usage: cdk8s-model-serving check');
   });
 
+  test('a --crd file with a YAML error is a usage error, not ignored', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-'));
+    try {
+      const crd = path.join(dir, 'crd.yaml');
+      fs.writeFileSync(crd, 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec: [\n');
+      const result = run('check', path.join(FIXTURES, 'good'), '--crd', crd);
+      expect(result.status).toBe(EXIT_USAGE);
+      expect(result.stderr).toContain(`cannot read ${crd}:4: YAML syntax error`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('--help prints the usage and exits 0', () => {
     const result = run('check', '--help');
     expect(result.status).toBe(EXIT_OK);

@@ -69,6 +69,18 @@ test('the plugin lists policy warnings but passes, unless strict', async () => {
   expect(strict.recorded.violations.map(v => v.ruleName)).toEqual(['probes/liveness (error)']);
 });
 
+test('the plugin refuses CustomResourceDefinition files with YAML errors', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crd-'));
+  try {
+    const crd = path.join(dir, 'crd.yaml');
+    fs.writeFileSync(crd, 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nspec: [\n');
+    const { context: ctx } = context([path.join(FIXTURES, 'good', 'app.yaml')]);
+    await expect(new ManifestCheckValidation({ crds: [crd] }).validate(ctx)).rejects.toThrow(`cannot read CustomResourceDefinitions: ${crd}:4: YAML syntax error`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('the plugin checks objects across manifests together', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
   try {
