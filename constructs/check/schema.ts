@@ -131,7 +131,8 @@ export class SchemaValidator {
       }
     }
     const meta = asRecord(data.metadata);
-    if (!o.kind.endsWith('List') && typeof meta.name !== 'string' && typeof meta.generateName !== 'string') {
+    const isList = o.kind.endsWith('List') && Array.isArray(o.items);
+    if (!isList && typeof meta.name !== 'string' && typeof meta.generateName !== 'string') {
       findings.push(finding('schema/required', 'metadata.name', 'required field "metadata.name" is missing'));
     }
     findings.push(...validateApiRules(data), ...validateApiReferences(data));

@@ -73,6 +73,25 @@ test('an object without metadata.name is rejected', () => {
   expect(findings.map(f => [f.ruleId, f.path])).toEqual([['schema/required', 'metadata.name']]);
 });
 
+test('only lists, which carry items, may go without metadata.name', () => {
+  expect(validateManifest({ apiVersion: 'v1', kind: 'PodList', metadata: {}, items: [] })).toEqual([]);
+  const validator = new SchemaValidator();
+  validator.addCustomResourceDefinition({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'allowlists.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'AllowList', plural: 'allowlists' },
+      scope: 'Namespaced',
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object' } } } } }],
+    },
+  });
+  expect(validator.validate({ apiVersion: 'example.com/v1', kind: 'AllowList', metadata: {}, spec: {} }).map(f => [f.ruleId, f.path])).toEqual([
+    ['schema/required', 'metadata.name'],
+  ]);
+});
+
 test('a bad enum value is rejected', () => {
   const findings = validateManifest(deployment({ imagePullPolicy: 'always' }));
   expect(findings.map(f => [f.ruleId, f.path, f.message])).toEqual([
