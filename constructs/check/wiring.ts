@@ -300,7 +300,7 @@ function configMapReferences(w: Workload, index: WiringIndex): Finding[] {
       return;
     }
     for (const k of keys) {
-      if (typeof k.key === 'string' && !(k.key in asRecord(cm.data)) && !(k.key in asRecord(cm.binaryData))) {
+      if (typeof k.key === 'string' && !Object.hasOwn(asRecord(cm.data), k.key) && !Object.hasOwn(asRecord(cm.binaryData), k.key)) {
         findings.push(findingOf('wiring/configmap-ref', w.item, k.path, `ConfigMap "${ref.name}" has no key "${k.key}"`));
       }
     }

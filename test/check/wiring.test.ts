@@ -118,6 +118,11 @@ describe('ConfigMap references', () => {
     expect(wiring(configMap('settings'), pod(podSpec({}, [c])))).toEqual([['wiring/configmap-ref', 'spec.containers[0].env[0].valueFrom.configMapKeyRef.key']]);
   });
 
+  test('a key the ConfigMap inherits from Object, such as constructor, is not one of its keys', () => {
+    const c = container({ env: [{ name: 'C', valueFrom: { configMapKeyRef: { name: 'settings', key: 'constructor' } } }] });
+    expect(wiring(configMap('settings'), pod(podSpec({}, [c])))).toEqual([['wiring/configmap-ref', 'spec.containers[0].env[0].valueFrom.configMapKeyRef.key']]);
+  });
+
   test('ConfigMap volumes, their items and projected sources are checked', () => {
     const spec = podSpec({
       volumes: [
