@@ -16,6 +16,8 @@ import * as path from 'path';
 const childProcess = require('child_process') as typeof import('child_process');
 
 const children = new Set<ChildProcess>();
+/** Process groups we started, kept after their leader exits while other members (the app under a shell) live on. */
+const groups = new Set<number>();
 
 interface SynthCommand {
   builder(args: unknown): { parse(): Record<string, unknown> };
@@ -34,7 +36,15 @@ function trackedSpawn(...args: Parameters<typeof childProcess.spawn>): ChildProc
     ? originalSpawn(command, argsOrOptions, { ...maybeOptions, detached: true })
     : originalSpawn(command, { ...(argsOrOptions as object), detached: true });
   children.add(child);
-  child.once('exit', () => children.delete(child));
+  if (child.pid !== undefined) {
+    groups.add(child.pid);
+  }
+  child.once('exit', () => {
+    children.delete(child);
+    if (child.pid !== undefined && !signalGroup(child.pid, 0)) {
+      groups.delete(child.pid);
+    }
+  });
   if (first && preload) {
     setImmediate(preload);
   }
@@ -126,15 +136,53 @@ export async function cdk8sSynth(args: string[], whileAppRuns?: () => void): Pro
   }
 }
 
-/** Sends `signal` to every process group we started and resolves once they have all exited. */
-export function stopChildren(signal: NodeJS.Signals): Promise<void> {
-  const running = [...children].filter(c => c.exitCode === null && c.signalCode === null);
-  return Promise.all(running.map(child => new Promise<void>(resolve => {
-    child.once('exit', () => resolve());
-    try {
-      process.kill(-(child.pid as number), signal);
-    } catch {
+/** How long `stopChildren` lets the app handle the signal before it kills it. */
+export const STOP_GRACE_MS = 5_000;
+
+/**
+ * Sends `signal` to every process group we started and resolves once they are gone. A group still alive after
+ * `graceMs` (an app that ignores SIGINT) gets SIGKILL; the wait ends at most a second after that.
+ */
+export function stopChildren(signal: NodeJS.Signals, graceMs = STOP_GRACE_MS): Promise<void> {
+  return Promise.all([...groups].map(pid => stopGroup(pid, signal, graceMs))).then(() => undefined);
+}
+
+/** Sends SIGKILL to every process group we started, now; for a second Ctrl-C. */
+export function killChildren(): void {
+  for (const pid of groups) {
+    signalGroup(pid, 'SIGKILL');
+  }
+}
+
+/** Sends `signal` to the group; false when no process of the group is left. */
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Signals the group, then polls until none of its processes is left (the app may outlive the shell that ran it). */
+function stopGroup(pid: number, signal: NodeJS.Signals, graceMs: number): Promise<void> {
+  const killAt = Date.now() + graceMs;
+  const giveUpAt = killAt + 1_000; // orphans not reaped yet would answer the poll forever
+  let killed = false;
+  return new Promise(resolve => {
+    if (!signalGroup(pid, signal)) {
       resolve();
+      return;
     }
-  }))).then(() => undefined);
+    const poll = setInterval(() => {
+      const now = Date.now();
+      if (!signalGroup(pid, 0) || now >= giveUpAt) {
+        clearInterval(poll);
+        resolve();
+      } else if (!killed && now >= killAt) {
+        killed = true;
+        signalGroup(pid, 'SIGKILL');
+      }
+    }, 25);
+  });
 }

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 
-import { cdk8sSynth, stopChildren } from './cdk8s-synth';
+import { cdk8sSynth, killChildren, stopChildren } from './cdk8s-synth';
 import { StagedDir } from './staged-dir';
 import { takeOutput, writesToStdout } from './synth-args';
 
@@ -52,6 +52,9 @@ function preloadLocalPlugins(config: Config, args: string[]): () => void {
   };
 }
 
+/** Set on the first signal: from then on the signal handler decides how the process exits. */
+let stopping = false;
+
 async function main(args: string[]): Promise<number> {
   if (args.includes('--help') || writesToStdout(args)) {
     return cdk8sSynth(args); // nothing is written to a folder
@@ -62,8 +65,15 @@ async function main(args: string[]): Promise<number> {
 
   // The CLI exits the process itself when validation fails: clean up on every way out.
   process.on('exit', () => staged.discard());
+  // The first signal lets the app stop (SIGKILL after a grace period); a second one ends everything at once.
   for (const signal of SIGNALS) {
     process.on(signal, () => {
+      if (stopping) {
+        killChildren();
+        staged.discard();
+        process.exit(128 + SIGNAL_NUMBERS[signal]);
+      }
+      stopping = true;
       void stopChildren(signal).finally(() => {
         staged.discard();
         process.exit(128 + SIGNAL_NUMBERS[signal]);
@@ -85,7 +95,11 @@ async function main(args: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  status => process.exit(status),
+  status => {
+    if (!stopping) {
+      process.exit(status);
+    }
+  },
   (e: Error) => {
     console.error(e.stack);
     process.exit(1);

@@ -29,6 +29,9 @@ if (mode === 'fail-midway') {
   fs.mkdirSync(path.join(app.outdir, 'b.k8s.yaml'), { recursive: true });
 }
 if (mode === 'hang') {
+  if (process.env.IGNORE_SIGINT) {
+    process.on('SIGINT', () => undefined);
+  }
   fs.mkdirSync(app.outdir, { recursive: true });
   fs.writeFileSync(path.join(app.outdir, 'partial.k8s.yaml'), 'kind: Partial\\n');
   fs.writeFileSync('app.pid', String(process.pid));
@@ -269,21 +272,81 @@ test('with validations, dist/ holds only manifests: kubectl apply -f dist must n
   expect(Object.keys(readTree(path.join(project, 'dist'))).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
 });
 
-test('Ctrl-C stops the app, leaves dist/ intact and removes the temporary folder', async () => {
-  const before = await givenAPreviousDist();
-  const child = startSynth('hang');
+/** Starts a synth whose app hangs, once the app runs and the staged folder exists. */
+async function startHangingSynth(env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; done: Promise<Result>; appPid: () => number }> {
+  const child = startSynth('hang', [], env);
   const done = finish(child);
   const pidFile = path.join(project, 'app.pid');
   while (!fs.existsSync(pidFile) || tempFolders().length === 0) {
     await new Promise(r => setTimeout(r, 50));
   }
+  return { child, done, appPid: () => Number(fs.readFileSync(pidFile, 'utf8')) };
+}
+
+/** Whether `pid` still runs a second on. A killed orphan may linger as a zombie until init reaps it: that is dead. */
+async function isAlive(pid: number): Promise<boolean> {
+  for (let i = 0; i < 20; i++) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return false;
+    }
+    const stat = `/proc/${pid}/stat`;
+    if (fs.existsSync(stat) && / Z /.test(fs.readFileSync(stat, 'utf8').replace(/^.*\)/s, ')'))) {
+      return false;
+    }
+    await new Promise(r => setTimeout(r, 50));
+  }
+  return true;
+}
+
+test('Ctrl-C stops the app, leaves dist/ intact and removes the temporary folder', async () => {
+  const before = await givenAPreviousDist();
+  const { child, done, appPid } = await startHangingSynth();
 
   child.kill('SIGINT');
   const result = await done;
   await new Promise(r => setTimeout(r, 300)); // the app, if still alive, would recreate files now
 
   expect(result.status).toBe(130);
-  expect(() => process.kill(Number(fs.readFileSync(pidFile, 'utf8')), 0)).toThrow();
+  expect(await isAlive(appPid())).toBe(false);
+  expect(readTree(path.join(project, 'dist'))).toEqual(before);
+  expect(tempFolders()).toEqual([]);
+});
+
+test('Ctrl-C kills an app that ignores SIGINT after a grace period', async () => {
+  const before = await givenAPreviousDist();
+  const { child, done, appPid } = await startHangingSynth({ IGNORE_SIGINT: '1' });
+
+  const start = Date.now();
+  child.kill('SIGINT');
+  const result = await done;
+  const elapsed = Date.now() - start;
+  await new Promise(r => setTimeout(r, 300));
+
+  expect(result.status).toBe(130);
+  expect(elapsed).toBeGreaterThanOrEqual(4_500); // the app had its grace period
+  expect(elapsed).toBeLessThan(10_000); // and did not hang the synth (it would exit by itself after 20 s)
+  expect(await isAlive(appPid())).toBe(false);
+  expect(readTree(path.join(project, 'dist'))).toEqual(before);
+  expect(tempFolders()).toEqual([]);
+});
+
+test('a second Ctrl-C kills the app and exits at once', async () => {
+  const before = await givenAPreviousDist();
+  const { child, done, appPid } = await startHangingSynth({ IGNORE_SIGINT: '1' });
+
+  const start = Date.now();
+  child.kill('SIGINT');
+  await new Promise(r => setTimeout(r, 200));
+  child.kill('SIGINT');
+  const result = await done;
+  const elapsed = Date.now() - start;
+  await new Promise(r => setTimeout(r, 300));
+
+  expect(result.status).toBe(130);
+  expect(elapsed).toBeLessThan(2_000);
+  expect(await isAlive(appPid())).toBe(false);
   expect(readTree(path.join(project, 'dist'))).toEqual(before);
   expect(tempFolders()).toEqual([]);
 });
