@@ -93,6 +93,7 @@ function schemaValidatorFor(items: readonly ManifestObject[], options: CheckOpti
   if (crds.length === 0) {
     return defaultSchemaValidator();
   }
+  // A new validator shares the compiled Kubernetes definitions (and warmUp's work); only the CRD schemas are added.
   const validator = new SchemaValidator();
   for (const crd of crds) {
     try {

@@ -35,20 +35,19 @@ interface GroupVersionKind {
 }
 
 /**
- * Validates plain Kubernetes objects against the Kubernetes 1.28 OpenAPI definitions, strictly: types, required
- * fields, enums, formats, and unknown fields, which the definitions allow but the API server drops or rejects; then
- * the API server's own rules for names, labels, ports and environment variable names.
- * Each kind is compiled once, on first use, and cached.
- *
- * Custom resources are checked against the `openAPIV3Schema` of their CustomResourceDefinition once it is added.
+ * The Kubernetes definitions of one file, prepared and added to one ajv instance, with the validators compiled from
+ * them. Parsing and adding the definitions is the slow part of a validator, so every SchemaValidator of one file
+ * shares them; custom resource schemas are compiled into the same instance (they refer to its ObjectMeta), cached by
+ * content, while which kinds a validator knows stays its own.
  */
-export class SchemaValidator {
+class KubernetesDefinitions {
+  public readonly definitionByKind = new Map<string, string>();
+  public readonly apiVersionsByKind = new Map<string, string[]>();
   private readonly ajv: Ajv;
-  private readonly definitionByKind = new Map<string, string>();
-  private readonly apiVersionsByKind = new Map<string, string[]>();
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly customResourceValidators = new Map<string, ValidateFunction>();
 
-  public constructor(definitionsFile: string = DEFINITIONS_FILE) {
+  public constructor(definitionsFile: string) {
     const definitions = readDefinitions(definitionsFile);
     this.ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
     addFormats(this.ajv);
@@ -58,7 +57,7 @@ export class SchemaValidator {
         const key = gvkKey(apiVersionOf(gvk), gvk.kind);
         if (!this.definitionByKind.has(key)) {
           this.definitionByKind.set(key, `${DOCUMENT_ID}#/definitions/${name}`);
-          this.rememberApiVersion(gvk.kind, apiVersionOf(gvk));
+          rememberApiVersion(this.apiVersionsByKind, gvk.kind, apiVersionOf(gvk));
         }
       }
       prepared[name] = prepareDefinition(name, definition);
@@ -66,11 +65,70 @@ export class SchemaValidator {
     this.ajv.addSchema({ $id: DOCUMENT_ID, definitions: prepared });
   }
 
+  /** The validator of a Kubernetes kind, compiled on first use; undefined for kinds the definitions do not have. */
+  public validatorFor(key: string): ValidateFunction | undefined {
+    const cached = this.validators.get(key);
+    if (cached) {
+      return cached;
+    }
+    const ref = this.definitionByKind.get(key);
+    if (!ref) {
+      return undefined;
+    }
+    const validator = this.ajv.compile({ $ref: ref });
+    this.validators.set(key, validator);
+    return validator;
+  }
+
+  /** The validator of a prepared custom resource schema, compiled once per distinct schema. */
+  public customResourceValidator(schema: JsonSchema): ValidateFunction {
+    const key = JSON.stringify(schema);
+    const cached = this.customResourceValidators.get(key);
+    if (cached) {
+      return cached;
+    }
+    const validator = this.ajv.compile(schema);
+    this.customResourceValidators.set(key, validator);
+    return validator;
+  }
+}
+
+const definitionsByFile = new Map<string, KubernetesDefinitions>();
+
+function definitionsOf(file: string): KubernetesDefinitions {
+  const cached = definitionsByFile.get(file);
+  if (cached) {
+    return cached;
+  }
+  const definitions = new KubernetesDefinitions(file);
+  definitionsByFile.set(file, definitions);
+  return definitions;
+}
+
+/**
+ * Validates plain Kubernetes objects against the Kubernetes 1.28 OpenAPI definitions, strictly: types, required
+ * fields, enums, formats, and unknown fields, which the definitions allow but the API server drops or rejects; then
+ * the API server's own rules for names, labels, ports and environment variable names.
+ * Each kind is compiled once, on first use, and cached; validators of one definitions file share that work, so a new
+ * validator is cheap.
+ *
+ * Custom resources are checked against the `openAPIV3Schema` of their CustomResourceDefinition once it is added.
+ */
+export class SchemaValidator {
+  private readonly definitions: KubernetesDefinitions;
+  private readonly customResources = new Map<string, ValidateFunction>();
+  private readonly customApiVersionsByKind = new Map<string, string[]>();
+
+  public constructor(definitionsFile: string = DEFINITIONS_FILE) {
+    this.definitions = definitionsOf(definitionsFile);
+  }
+
   /**
    * Whether objects of this `apiVersion` and `kind` can be checked.
    */
   public isKnown(apiVersion: string, kind: string): boolean {
-    return this.definitionByKind.has(gvkKey(apiVersion, kind));
+    const key = gvkKey(apiVersion, kind);
+    return this.customResources.has(key) || this.definitions.definitionByKind.has(key);
   }
 
   /**
@@ -91,13 +149,11 @@ export class SchemaValidator {
         continue;
       }
       const apiVersion = `${group}/${v.name}`;
-      const key = gvkKey(apiVersion, kind);
-      this.validators.set(key, this.ajv.compile(prepareCustomResourceSchema(schema, apiVersion, kind)));
-      this.definitionByKind.set(key, `CustomResourceDefinition ${asRecord(asRecord(crd).metadata).name}`);
-      this.rememberApiVersion(kind, apiVersion);
+      const validator = this.definitions.customResourceValidator(prepareCustomResourceSchema(schema, apiVersion, kind));
+      this.customResources.set(gvkKey(apiVersion, kind), validator);
+      rememberApiVersion(this.customApiVersionsByKind, kind, apiVersion);
     }
   }
-
   /**
    * Validates one object. Returns no findings when it is valid.
    */
@@ -150,33 +206,24 @@ export class SchemaValidator {
 
   private validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
     const key = gvkKey(apiVersion, kind);
-    const cached = this.validators.get(key);
-    if (cached) {
-      return cached;
-    }
-    const ref = this.definitionByKind.get(key);
-    if (!ref) {
-      return undefined;
-    }
-    const validator = this.ajv.compile({ $ref: ref });
-    this.validators.set(key, validator);
-    return validator;
+    return this.customResources.get(key) ?? this.definitions.validatorFor(key);
   }
 
   private unknownKindMessage(apiVersion: string, kind: string): string {
-    const served = this.apiVersionsByKind.get(kind);
-    if (served && served.length > 0) {
+    const served = [...(this.definitions.apiVersionsByKind.get(kind) ?? []), ...(this.customApiVersionsByKind.get(kind) ?? [])];
+    if (served.length > 0) {
       return `kind ${kind} is not served as apiVersion "${apiVersion}" in Kubernetes ${KUBERNETES_VERSION}; use ${served.map(v => `"${v}"`).join(' or ')}`;
     }
     return `unknown kind ${kind} (apiVersion "${apiVersion}") for Kubernetes ${KUBERNETES_VERSION}; if it is a custom resource, check it with its CustomResourceDefinition`;
   }
+}
 
-  private rememberApiVersion(kind: string, apiVersion: string): void {
-    const versions = this.apiVersionsByKind.get(kind) ?? [];
-    if (!versions.includes(apiVersion)) {
-      versions.push(apiVersion);
-    }
-    this.apiVersionsByKind.set(kind, versions);
+function rememberApiVersion(apiVersionsByKind: Map<string, string[]>, kind: string, apiVersion: string): void {
+  const versions = apiVersionsByKind.get(kind);
+  if (!versions) {
+    apiVersionsByKind.set(kind, [apiVersion]);
+  } else if (!versions.includes(apiVersion)) {
+    versions.push(apiVersion);
   }
 }
 

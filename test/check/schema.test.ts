@@ -1,5 +1,9 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
 import { KUBERNETES_ENUMS } from '../../constructs/check/enums';
-import { SchemaValidator, validateManifest } from '../../constructs/check/schema';
+import { DEFINITIONS_FILE, SchemaValidator, validateManifest } from '../../constructs/check/schema';
 
 function deployment(container: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -314,6 +318,31 @@ test('a oneOf that fails without other errors is reported', () => {
     ['schema/required', 'spec.uri'],
     ['schema/required', 'spec.path'],
   ]);
+});
+
+test('validators share the Kubernetes definitions, and each knows only its own CustomResourceDefinitions', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'definitions-'));
+  const file = path.join(dir, 'definitions.json');
+  fs.copyFileSync(DEFINITIONS_FILE, file);
+  const first = new SchemaValidator(file);
+  fs.rmSync(dir, { recursive: true, force: true });
+  // The definitions were read and prepared once: a second validator of the same file does not read it again.
+  const second = new SchemaValidator(file);
+  first.addCustomResourceDefinition({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Widget', plural: 'widgets' },
+      scope: 'Namespaced',
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object' } } } } }],
+    },
+  });
+  const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} };
+  expect(first.validate(widget)).toEqual([]);
+  expect(second.validate(deployment())).toEqual([]);
+  expect(second.validate(widget).map(f => f.ruleId)).toEqual(['schema/unknown-kind']);
 });
 
 test('warmUp compiles the usual kinds, and skips kinds it does not know', () => {
