@@ -1,4 +1,6 @@
-import { DNS1035_LABEL, DNS1123_LABEL, DNS1123_SUBDOMAIN, ENV_VAR_NAME, NODE_PORT_RANGE, QUALIFIED_NAME } from '../internal/rules';
+import {
+  DNS_LABEL_MAX, DNS_SUBDOMAIN_MAX, ENV_VAR_NAME, isDns1035Label, isDns1123Label, isDns1123Subdomain, isLabelValue, isQualifiedName, NODE_PORT_RANGE,
+} from '../internal/rules';
 import { Finding, KubeObject, objectRef, Severity } from './findings';
 import { containersOf, podTemplateOf } from './pods';
 import { asArray, asRecord, joinPath } from './util';
@@ -56,14 +58,16 @@ export function validateApiRules(obj: KubeObject): Finding[] {
   if (template) {
     asArray(template.spec.volumes).forEach((v, i) => {
       const name = asRecord(v).name;
-      if (typeof name === 'string' && nameProblem(name, 'dns1123')) {
-        add('schema/name', `${template.specPath}.volumes[${i}].name`, `volume name "${name}" ${nameProblem(name, 'dns1123')}`);
+      const problem = typeof name === 'string' ? nameProblem(name, 'dns1123') : undefined;
+      if (problem) {
+        add('schema/name', `${template.specPath}.volumes[${i}].name`, `volume name "${String(name)}" ${problem}`);
       }
     });
     for (const c of containersOf(template)) {
       const name = c.container.name;
-      if (typeof name === 'string' && nameProblem(name, 'dns1123')) {
-        add('schema/name', `${c.path}.name`, `container name "${name}" ${nameProblem(name, 'dns1123')}`);
+      const problem = typeof name === 'string' ? nameProblem(name, 'dns1123') : undefined;
+      if (problem) {
+        add('schema/name', `${c.path}.name`, `container name "${String(name)}" ${problem}`);
       }
       asArray(c.container.ports).forEach((p, i) => {
         const port = asRecord(p);
@@ -95,8 +99,9 @@ export function validateApiRules(obj: KubeObject): Finding[] {
       const port = asRecord(p);
       checkPortNumber(port.port, `spec.ports[${i}].port`, add);
       checkPortOrName(port.targetPort, `spec.ports[${i}].targetPort`, add);
-      if (typeof port.name === 'string' && nameProblem(port.name, 'dns1123')) {
-        add('schema/port', `spec.ports[${i}].name`, `port name "${port.name}" ${nameProblem(port.name, 'dns1123')}`);
+      const problem = typeof port.name === 'string' ? nameProblem(port.name, 'dns1123') : undefined;
+      if (problem) {
+        add('schema/port', `spec.ports[${i}].name`, `port name "${String(port.name)}" ${problem}`);
       }
       const nodePort = port.nodePort;
       if (typeof nodePort === 'number' && nodePort !== 0 && (nodePort < NODE_PORT_RANGE.min || nodePort > NODE_PORT_RANGE.max)) {
@@ -117,19 +122,30 @@ export function nameProblem(name: string, rule: NameRule): string | undefined {
   if (rule === 'pathSegment') {
     return pathSegmentProblem(name);
   }
-  const max = rule === 'subdomain' ? 253 : 63;
-  if (name.length > max) {
-    return `is ${name.length} characters long; at most ${max} are allowed`;
+  const { valid, max, message } = DNS_NAME_RULES[rule];
+  if (valid(name)) {
+    return undefined;
   }
-  switch (rule) {
-    case 'dns1035':
-      return DNS1035_LABEL.test(name) ? undefined : 'must consist of lower-case letters, digits and "-", start with a letter and end with a letter or digit (RFC 1035)';
-    case 'dns1123':
-      return DNS1123_LABEL.test(name) ? undefined : 'must consist of lower-case letters, digits and "-", and start and end with a letter or digit (RFC 1123)';
-    default:
-      return DNS1123_SUBDOMAIN.test(name) ? undefined : 'must consist of lower-case letters, digits, "-" and ".", and start and end with a letter or digit (RFC 1123)';
-  }
+  return name.length > max ? `is ${name.length} characters long; at most ${max} are allowed` : message;
 }
+
+const DNS_NAME_RULES: Readonly<Record<Exclude<NameRule, 'pathSegment'>, { valid: (name: string) => boolean; max: number; message: string }>> = {
+  dns1035: {
+    valid: isDns1035Label,
+    max: DNS_LABEL_MAX,
+    message: 'must consist of lower-case letters, digits and "-", start with a letter and end with a letter or digit (RFC 1035)',
+  },
+  dns1123: {
+    valid: isDns1123Label,
+    max: DNS_LABEL_MAX,
+    message: 'must consist of lower-case letters, digits and "-", and start and end with a letter or digit (RFC 1123)',
+  },
+  subdomain: {
+    valid: isDns1123Subdomain,
+    max: DNS_SUBDOMAIN_MAX,
+    message: 'must consist of lower-case letters, digits, "-" and ".", and start and end with a letter or digit (RFC 1123)',
+  },
+};
 
 /** Why a name that is a path segment (RBAC objects) is not valid, or undefined when it is. */
 function pathSegmentProblem(name: string): string | undefined {
@@ -147,8 +163,11 @@ function checkMetadata(meta: Record<string, unknown>, path: string, add: Add): v
     const keyProblem = qualifiedNameProblem(key);
     if (keyProblem) {
       add('schema/labels', joinPath(joinPath(path, 'labels'), key), `label key "${key}" ${keyProblem}`);
-    } else if (typeof value === 'string' && labelValueProblem(value)) {
-      add('schema/labels', joinPath(joinPath(path, 'labels'), key), `label value "${value}" ${labelValueProblem(value)}`);
+    } else {
+      const valueProblem = typeof value === 'string' ? labelValueProblem(value) : undefined;
+      if (valueProblem) {
+        add('schema/labels', joinPath(joinPath(path, 'labels'), key), `label value "${String(value)}" ${valueProblem}`);
+      }
     }
   }
   for (const key of Object.keys(asRecord(meta.annotations))) {
@@ -173,25 +192,30 @@ function checkSelectorLabels(selector: Record<string, unknown>, path: string, pl
  * Why a label or annotation key (`prefix/name`) is not valid, or undefined when it is.
  */
 export function qualifiedNameProblem(key: string): string | undefined {
+  if (isQualifiedName(key)) {
+    return undefined;
+  }
   const parts = key.split('/');
   if (parts.length > 2) {
     return 'may contain one "/" at most (prefix/name)';
   }
   const [prefix, name] = parts.length === 2 ? parts : [undefined, parts[0]];
-  if (prefix !== undefined && (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) {
+  if (prefix !== undefined && !isDns1123Subdomain(prefix)) {
     return `has a prefix "${prefix}" that is not a DNS subdomain`;
   }
-  if (name.length === 0 || name.length > 63) {
-    return 'must have a name part of 1 to 63 characters';
+  if (name.length === 0 || name.length > DNS_LABEL_MAX) {
+    return `must have a name part of 1 to ${DNS_LABEL_MAX} characters`;
   }
-  return QUALIFIED_NAME.test(name) ? undefined : 'must have a name part of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  return 'must have a name part of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
 }
 
 function labelValueProblem(value: string): string | undefined {
-  if (value.length > 63) {
-    return `is ${value.length} characters long; at most 63 are allowed`;
+  if (isLabelValue(value)) {
+    return undefined;
   }
-  return value === '' || QUALIFIED_NAME.test(value) ? undefined : 'must be letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+  return value.length > DNS_LABEL_MAX
+    ? `is ${value.length} characters long; at most ${DNS_LABEL_MAX} are allowed`
+    : 'must be letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
 }
 
 function checkPortNumber(port: unknown, path: string, add: Add): void {

@@ -10,6 +10,7 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const HTTP_PATH = /^\/[^\s?#]*$/;
 
 export const DNS_LABEL_MAX = 63;
+export const DNS_SUBDOMAIN_MAX = 253;
 /** The default range of node ports (the API server flag `--service-node-port-range`). */
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 };
 
@@ -23,7 +24,7 @@ export function isDns1123Label(value: string): boolean {
 }
 
 export function isDns1123Subdomain(value: string): boolean {
-  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+  return value.length <= DNS_SUBDOMAIN_MAX && DNS1123_SUBDOMAIN.test(value);
 }
 
 export function isLabelValue(value: string): boolean {
