@@ -61,7 +61,11 @@ async function main(args: string[]): Promise<number> {
   }
   const config = readConfig();
   const { output, rest } = takeOutput(args);
-  const staged = new StagedDir(output ?? config.output ?? 'dist');
+  const target = output ?? config.output ?? 'dist';
+  for (const line of StagedDir.recover(target)) {
+    console.error(line);
+  }
+  const staged = new StagedDir(target);
 
   // The CLI exits the process itself when validation fails: clean up on every way out.
   process.on('exit', () => staged.discard());

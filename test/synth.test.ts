@@ -1,10 +1,14 @@
-import { ChildProcess, spawn } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 import { StagedDir } from '../scripts/staged-dir';
 import { takeOutput } from '../scripts/synth-args';
+
+// the module object itself, which jest can spy on (the `fs` binding above only re-exports it)
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeFs = require('fs') as typeof fs;
 
 // `npm run synth` (scripts/synth.ts) on a throwaway project whose tiny app fails in chosen ways (MODE).
 const ROOT = path.join(__dirname, '..');
@@ -351,6 +355,23 @@ test('a second Ctrl-C kills the app and exits at once', async () => {
   expect(tempFolders()).toEqual([]);
 });
 
+/** The pid of a process that has exited. */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '']).pid;
+}
+
+test('a synth after one that died between its renames restores dist/ first', async () => {
+  const before = await givenAPreviousDist();
+  fs.renameSync(path.join(project, 'dist'), path.join(project, `.dist-old-dist-${deadPid()}-0123456789ab`));
+
+  const result = await synth('throw');
+
+  expect(result.status).not.toBe(0);
+  expect(result.output).toContain('restored');
+  expect(readTree(path.join(project, 'dist'))).toEqual(before);
+  expect(tempFolders()).toEqual([]);
+});
+
 describe('StagedDir', () => {
   function write(dir: string, files: Record<string, string>): void {
     fs.mkdirSync(dir, { recursive: true });
@@ -390,6 +411,103 @@ describe('StagedDir', () => {
     expect(() => staged.commit()).toThrow(`nothing was synthesized into ${staged.path}`);
     expect(readTree(target)).toEqual({ 'old.yaml': 'old' });
     expect(tempFolders()).toEqual([]);
+  });
+
+  test('commit sets the old target aside under a name that says what it is', () => {
+    const target = path.join(project, 'dist');
+    write(target, { 'old.yaml': 'old' });
+    const staged = new StagedDir(target);
+    write(staged.path, { 'new.yaml': 'new' });
+    const rename = jest.spyOn(nodeFs, 'renameSync');
+
+    let aside: string;
+    try {
+      staged.commit();
+      aside = String(rename.mock.calls[0][1]);
+    } finally {
+      rename.mockRestore();
+    }
+
+    expect(path.basename(aside)).toMatch(new RegExp(`^\\.dist-old-dist-${process.pid}-[0-9a-f]{12}$`));
+    expect(path.basename(staged.path)).toMatch(new RegExp(`^\\.dist-new-dist-${process.pid}-[0-9a-f]{12}$`));
+  });
+
+  test('a commit whose rollback fails reports both errors and keeps the old copy', () => {
+    const target = path.join(project, 'dist');
+    write(target, { 'old.yaml': 'old' });
+    const staged = new StagedDir(target);
+    write(staged.path, { 'new.yaml': 'new' });
+    const realRename = fs.renameSync;
+    let calls = 0;
+    const rename = jest.spyOn(nodeFs, 'renameSync').mockImplementation((from, to) => {
+      calls++;
+      if (calls === 1) {
+        return realRename(from, to);
+      }
+      throw new Error(calls === 2 ? 'EXDEV: the move failed' : 'EACCES: the rollback failed');
+    });
+
+    let error: Error | undefined;
+    try {
+      staged.commit();
+    } catch (e) {
+      error = e as Error;
+    } finally {
+      rename.mockRestore();
+    }
+
+    expect(error?.message).toContain('EXDEV: the move failed');
+    expect(error?.message).toContain('EACCES: the rollback failed');
+    const old = tempFolders().filter(f => f.startsWith('.dist-old-'));
+    expect(old).toHaveLength(1);
+    expect(error?.message).toContain(path.join(project, old[0]));
+    expect(readTree(path.join(project, old[0]))).toEqual({ 'old.yaml': 'old' });
+  });
+
+  test('recover puts back the only old copy a dead run left between its renames, and removes its staged folder', () => {
+    const dead = deadPid();
+    write(path.join(project, `.dist-old-dist-${dead}-0123456789ab`), { 'old.yaml': 'old' });
+    write(path.join(project, `.dist-new-dist-${dead}-0123456789ab`), { 'new.yaml': 'new' });
+
+    const actions = StagedDir.recover(path.join(project, 'dist'));
+
+    expect(readTree(path.join(project, 'dist'))).toEqual({ 'old.yaml': 'old' });
+    expect(tempFolders()).toEqual([]);
+    expect(actions).toHaveLength(2);
+  });
+
+  test('recover touches only leftovers of dead runs for this target', () => {
+    const dead = deadPid();
+    write(path.join(project, 'dist'), { 'current.yaml': 'current' });
+    const kept = [
+      `.dist-new-dist-${process.pid}-0123456789ab`, // a running synth
+      `.dist-old-manifests-${dead}-0123456789ab`, // another target
+      `.dist-new-dist-${dead}-not-ours`,
+      '.dist-0123456789ab',
+      '.distribution',
+    ];
+    for (const folder of kept) {
+      write(path.join(project, folder), { 'x.yaml': 'x' });
+    }
+    write(path.join(project, `.dist-old-dist-${dead}-0123456789ab`), { 'old.yaml': 'old' });
+    write(path.join(project, `.dist-new-dist-${dead}-ba9876543210`), { 'new.yaml': 'new' });
+
+    StagedDir.recover(path.join(project, 'dist'));
+
+    expect(fs.readdirSync(project).filter(f => f.startsWith('.dist')).sort()).toEqual([...kept].sort());
+    expect(readTree(path.join(project, 'dist'))).toEqual({ 'current.yaml': 'current' });
+  });
+
+  test('recover leaves several old copies alone when the target is missing', () => {
+    const dead = deadPid();
+    write(path.join(project, `.dist-old-dist-${dead}-0123456789ab`), { 'a.yaml': 'a' });
+    write(path.join(project, `.dist-old-dist-${dead}-ba9876543210`), { 'b.yaml': 'b' });
+
+    const actions = StagedDir.recover(path.join(project, 'dist'));
+
+    expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
+    expect(tempFolders()).toHaveLength(2);
+    expect(actions).toEqual([expect.stringContaining('several old copies')]);
   });
 
   test('discard removes the staged folder and keeps the target', () => {
