@@ -44,7 +44,7 @@ export function checkPodSecurity(item: ManifestObject, template: PodTemplate): F
  */
 function podOrContainers(item: ManifestObject, template: PodTemplate, containers: readonly ContainerAt[], ruleId: string, field: string,
   ok: (value: unknown) => boolean, what: string): Finding[] {
-  const failing = containers.filter(c => !ok(effectiveSecurity(template, c.container, field)));
+  const failing = containers.filter(c => !ok(effectiveSecurity(template, c, field).value));
   if (failing.length === 0) {
     return [];
   }

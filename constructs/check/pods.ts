@@ -173,11 +173,15 @@ export function containerPorts(container: Record<string, unknown>): { numbers: n
 }
 
 /**
- * The effective value of a security context field for a container: the container's own, else the pod's.
+ * The effective value of a security context field for a container, and the field path it comes from: the
+ * container's own setting, else the pod's (the path of the pod's field also when neither sets it).
  */
-export function effectiveSecurity(template: PodTemplate, container: Record<string, unknown>, field: string): unknown {
-  const own = asRecord(container.securityContext)[field];
-  return own !== undefined && own !== null ? own : asRecord(template.spec.securityContext)[field];
+export function effectiveSecurity(template: PodTemplate, c: ContainerAt, field: string): { readonly value: unknown; readonly path: string } {
+  const own = asRecord(c.container.securityContext)[field];
+  if (own !== undefined && own !== null) {
+    return { value: own, path: `${c.path}.securityContext.${field}` };
+  }
+  return { value: asRecord(template.spec.securityContext)[field], path: `${template.specPath}.securityContext.${field}` };
 }
 
 /**

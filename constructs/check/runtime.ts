@@ -29,24 +29,18 @@ export function checkRuntime(item: ManifestObject): Finding[] {
   ]);
 }
 
-/** Where a security context field is set for a container: its own securityContext, or the pod's. */
-function securityPath(template: PodTemplate, c: ContainerAt, field: string): string {
-  const own = asRecord(c.container.securityContext)[field];
-  return own !== undefined && own !== null ? `${c.path}.securityContext.${field}` : `${template.specPath}.securityContext.${field}`;
-}
-
 function runAsNonRootUid(item: ManifestObject, template: PodTemplate, c: ContainerAt): Finding[] {
-  if (effectiveSecurity(template, c.container, 'runAsNonRoot') !== true) {
+  const nonRoot = effectiveSecurity(template, c, 'runAsNonRoot');
+  if (nonRoot.value !== true) {
     return [];
   }
-  const uid = effectiveSecurity(template, c.container, 'runAsUser');
-  const path = securityPath(template, c, 'runAsNonRoot');
-  if (uid === 0) {
-    return [findingOf('runtime/run-as-non-root-uid', item, securityPath(template, c, 'runAsUser'),
+  const uid = effectiveSecurity(template, c, 'runAsUser');
+  if (uid.value === 0) {
+    return [findingOf('runtime/run-as-non-root-uid', item, uid.path,
       `container "${containerName(c)}" has runAsNonRoot true and runAsUser 0: the kubelet refuses to start it`)];
   }
-  if (typeof uid !== 'number') {
-    return [findingOf('runtime/run-as-non-root-uid', item, path,
+  if (typeof uid.value !== 'number') {
+    return [findingOf('runtime/run-as-non-root-uid', item, nonRoot.path,
       `container "${containerName(c)}" has runAsNonRoot true but no numeric runAsUser: the kubelet cannot verify an image whose USER is a name ` +
       '(CreateContainerConfigError); set runAsUser (and runAsGroup) to a non-zero UID')];
   }
@@ -54,8 +48,8 @@ function runAsNonRootUid(item: ManifestObject, template: PodTemplate, c: Contain
 }
 
 function privilegedPorts(item: ManifestObject, template: PodTemplate, c: ContainerAt): Finding[] {
-  const uid = effectiveSecurity(template, c.container, 'runAsUser');
-  const nonRoot = typeof uid === 'number' ? uid !== 0 : effectiveSecurity(template, c.container, 'runAsNonRoot') === true;
+  const uid = effectiveSecurity(template, c, 'runAsUser').value;
+  const nonRoot = typeof uid === 'number' ? uid !== 0 : effectiveSecurity(template, c, 'runAsNonRoot').value === true;
   if (!nonRoot) {
     return [];
   }
