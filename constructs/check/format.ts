@@ -1,5 +1,6 @@
 import { CheckSummary } from './check';
 import { describeObject, Finding } from './findings';
+import { append } from './util';
 
 const NO_FILE = '(objects)';
 
@@ -13,8 +14,7 @@ export function formatText(findings: readonly Finding[], summary: CheckSummary, 
   const fileOf = (f: Finding) => f.file ?? NO_FILE;
   const ordered = [...findings].sort((a, b) => rank(fileOf(a)) - rank(fileOf(b)) || fileOf(a).localeCompare(fileOf(b)));
   for (const f of ordered) {
-    const key = fileOf(f);
-    byFile.set(key, [...(byFile.get(key) ?? []), f]);
+    append(byFile, fileOf(f), f);
   }
   const lines: string[] = [];
   for (const [file, list] of byFile) {

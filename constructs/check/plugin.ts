@@ -5,6 +5,7 @@ import { describeObject, Finding } from './findings';
 import { loadCustomResourceDefinitions, parseManifests } from './load';
 import { findRule } from './rules';
 import { defaultSchemaValidator } from './schema';
+import { append } from './util';
 
 /**
  * The properties of the validation plugin, from the `properties` of its entry in cdk8s.yaml.
@@ -77,7 +78,7 @@ export class ManifestCheckValidation {
     const summary = summarize(findings, this.strict);
     const byRule = new Map<string, Finding[]>();
     for (const f of findings.filter(x => x.waived === undefined)) {
-      byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+      append(byRule, f.ruleId, f);
     }
     for (const [ruleId, list] of byRule) {
       const severity = list.some(f => f.severity === 'error') ? 'error' : 'warning';

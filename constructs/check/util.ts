@@ -57,3 +57,15 @@ function distance(a: string, b: string): number {
   }
   return row[b.length];
 }
+
+/**
+ * Adds a value to the list of a key in a map of lists, in place.
+ */
+export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    map.set(key, [value]);
+  }
+}

@@ -4,7 +4,7 @@ import {
   namespaceOf, PodTemplate, podTemplateOf, requests, SELECTOR_WORKLOADS, stringMap,
 } from './pods';
 import { findingOf } from './rules';
-import { asArray, asRecord, joinPath } from './util';
+import { append, asArray, asRecord, joinPath } from './util';
 
 interface Workload {
   readonly item: ManifestObject;
@@ -95,15 +95,6 @@ class WiringIndex {
 
   private key(kind: string, namespace: string, name: string): string {
     return `${kind}|${namespace}|${name}`;
-  }
-}
-
-function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) {
-    list.push(value);
-  } else {
-    map.set(key, [value]);
   }
 }
 
