@@ -91,10 +91,11 @@ export function findRule(id: string): Rule | undefined {
 }
 
 /**
- * The severity of a rule's findings: warnings for policy rules, unless strict, and errors for every other rule.
+ * The severity of a rule's findings: warnings for policy rules and errors for every other rule. Strict mode, which
+ * makes every warning an error, is applied to the findings of a whole check (`checkManifests`).
  */
-export function severityOf(ruleId: string, strict: boolean = false): Severity {
-  return findRule(ruleId)?.category === RuleCategory.POLICY && !strict ? Severity.WARNING : Severity.ERROR;
+export function severityOf(ruleId: string): Severity {
+  return findRule(ruleId)?.category === RuleCategory.POLICY ? Severity.WARNING : Severity.ERROR;
 }
 
 /**
