@@ -309,6 +309,21 @@ describe('the fast YAML writer', () => {
     expect(fast).toBeGreaterThan(100); // the fast path was exercised, not only the fallback
   });
 
+  test.each([
+    ['a Date', new Date(0)],
+    ['a Map', new Map([['a', 'b']])],
+    ['a Set', new Set(['a'])],
+    ['a Buffer', Buffer.from('ab')],
+    ['a boxed string', new String('ab')],
+    ['a boxed number', new Number(1)],
+    ['a boxed boolean', new Boolean(true)],
+    ['an instance of a class', new (class Point { public x = 1; })()],
+  ])('leaves %s to the yaml package, at the top or nested', (_name, value) => {
+    expect(fastStringify({ kind: 'ConfigMap', data: { value } })).toBeUndefined();
+    expect(fastStringify({ kind: 'ConfigMap', list: [value] })).toBeUndefined();
+    expect(fastStringify(value)).toBeUndefined();
+  });
+
   test('handles the manifests of a cdk8s-plus endpoint', () => {
     const app = new App();
     endpoint(new Chart(app, 'chart', { labels: { version: '1.0' } }), 'server');

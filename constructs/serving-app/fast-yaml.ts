@@ -2,8 +2,9 @@
 // full document model per manifest and is most of a large synthesis. Kubernetes manifests are almost always
 // nested maps and lists of plain strings, integers and booleans; for those this emitter produces the very same
 // text directly. For anything else (multi-line or non-ASCII strings, quotes, floats, null, nested lists, long keys,
-// ...) it returns undefined and the caller uses `Yaml.stringify`. A property test compares it with the
-// `yaml` package on generated documents (test/serving-app.test.ts).
+// objects other than plain objects and arrays such as a Date, Map or Buffer, ...) it returns undefined and the
+// caller uses `Yaml.stringify`. A property test compares it with the `yaml` package on generated documents
+// (test/serving-app.test.ts).
 import * as path from 'path';
 
 type Json = string | number | boolean | null | undefined | Json[] | { [key: string]: Json };
@@ -67,7 +68,7 @@ function leaf(value: Json): string | undefined {
       }
       return String(value);
     case 'object':
-      if (value === null) {
+      if (!isPlain(value)) {
         throw new Unsupported();
       }
       if (Array.isArray(value)) {
@@ -77,6 +78,18 @@ function leaf(value: Json): string | undefined {
     default:
       throw new Unsupported();
   }
+}
+
+/**
+ * Whether `value` is a plain object or array. The yaml package writes other objects its own way (a Date as a
+ * timestamp, a Map as `!!omap`, a Buffer as `!!binary`, `new String('a')` as `a`), so we leave them to it.
+ */
+function isPlain(value: object | null): value is object {
+  if (value === null) {
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null || proto === Array.prototype;
 }
 
 function map(value: { [key: string]: Json }, indent: string, out: string[]): void {
@@ -122,7 +135,7 @@ function block(value: Json, indent: string, out: string[]): void {
 
 /** The text `Yaml.stringify(doc)` returns for one manifest, or undefined when this fast path does not apply. */
 export function fastStringify(doc: unknown): string | undefined {
-  if (!TAG_TESTS || typeof doc !== 'object' || doc === null || Array.isArray(doc) || Object.keys(doc).length === 0) {
+  if (!TAG_TESTS || typeof doc !== 'object' || !isPlain(doc) || Array.isArray(doc) || Object.keys(doc).length === 0) {
     return undefined;
   }
   const out: string[] = [];
