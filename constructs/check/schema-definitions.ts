@@ -58,20 +58,23 @@ const SCHEMA_KEYWORDS = new Set([
 /**
  * A copy of a schema without descriptions and extensions, where every object with known properties rejects others.
  * In custom resource schemas, `x-kubernetes-preserve-unknown-fields` keeps an object open, `x-kubernetes-int-or-string`
- * accepts both, and `nullable` accepts null.
+ * accepts both, and `nullable` accepts null. The branches of `oneOf`, `anyOf`, `allOf` and `not` only add value
+ * checks (as in a structural schema, the fields they name are declared outside them), so they are not closed.
  */
-function closeObjects(schema: JsonSchema, customResource: boolean): JsonSchema {
+function closeObjects(schema: JsonSchema, customResource: boolean, inBranch: boolean = false): JsonSchema {
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
     if (!SCHEMA_KEYWORDS.has(key) || key === 'nullable' || key === 'default') {
       continue;
     }
     if (key === 'properties') {
-      out.properties = Object.fromEntries(Object.entries(asRecord(value)).map(([k, v]) => [k, closeObjects(asRecord(v), customResource)]));
-    } else if ((key === 'items' || key === 'additionalProperties' || key === 'not') && value !== null && typeof value === 'object') {
-      out[key] = closeObjects(value as JsonSchema, customResource);
+      out.properties = Object.fromEntries(Object.entries(asRecord(value)).map(([k, v]) => [k, closeObjects(asRecord(v), customResource, inBranch)]));
+    } else if ((key === 'items' || key === 'additionalProperties') && value !== null && typeof value === 'object') {
+      out[key] = closeObjects(value as JsonSchema, customResource, inBranch);
+    } else if (key === 'not' && value !== null && typeof value === 'object') {
+      out[key] = closeObjects(value as JsonSchema, customResource, true);
     } else if (key === 'oneOf' || key === 'anyOf' || key === 'allOf') {
-      out[key] = asArray(value).map(v => closeObjects(asRecord(v), customResource));
+      out[key] = asArray(value).map(v => closeObjects(asRecord(v), customResource, true));
     } else if (key === 'format' && !['int32', 'int64', 'double', 'byte', 'date-time', 'float'].includes(String(value))) {
       continue;
     } else {
@@ -83,7 +86,7 @@ function closeObjects(schema: JsonSchema, customResource: boolean): JsonSchema {
     out.type = ['string', 'integer'];
   }
   const open = customResource && schema['x-kubernetes-preserve-unknown-fields'] === true;
-  if (out.properties && out.additionalProperties === undefined && !open) {
+  if (out.properties && out.additionalProperties === undefined && !open && !inBranch) {
     out.additionalProperties = false;
   }
   if (customResource && schema.nullable === true && typeof out.type === 'string') {

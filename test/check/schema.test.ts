@@ -345,6 +345,44 @@ test('validators share the Kubernetes definitions, and each knows only its own C
   expect(second.validate(widget).map(f => f.ruleId)).toEqual(['schema/unknown-kind']);
 });
 
+test('the branches of allOf, anyOf and oneOf check values without closing objects', () => {
+  const validator = new SchemaValidator();
+  validator.addCustomResourceDefinition({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'buckets.example.com' },
+    spec: {
+      group: 'example.com',
+      names: { kind: 'Bucket', plural: 'buckets' },
+      scope: 'Namespaced',
+      versions: [{
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                properties: { uri: { type: 'string' }, region: { type: 'string' } },
+                allOf: [{ properties: { uri: { pattern: '^gs://' } } }],
+                anyOf: [{ required: ['uri'], properties: { uri: { minLength: 6 } } }, { required: ['region'] }],
+              },
+            },
+          },
+        },
+      }],
+    },
+  });
+  const bucket = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Bucket', metadata: { name: 'b' }, spec });
+  expect(validator.validate(bucket({ uri: 'gs://models', region: 'eu' }))).toEqual([]);
+  expect(validator.validate(bucket({ uri: 's3://models', colour: 'red' })).map(f => [f.ruleId, f.path])).toEqual([
+    ['schema/pattern', 'spec.uri'],
+    ['schema/unknown-field', 'spec.colour'],
+  ]);
+});
+
 test('warmUp compiles the usual kinds, and skips kinds it does not know', () => {
   const validator = new SchemaValidator();
   validator.warmUp([{ apiVersion: 'apps/v1', kind: 'Deployment' }, { apiVersion: 'example.com/v1', kind: 'Widget' }]);
