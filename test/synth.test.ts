@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { StagedDir } from '../scripts/staged-dir';
-import { takeOutput } from '../scripts/synth-args';
+import { takeOutput, writesToStdout } from '../scripts/synth-args';
 
 // the module object itself, which jest can spy on (the `fs` binding above only re-exports it)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -207,6 +207,22 @@ describe('takeOutput', () => {
 
     expect(takeOutput([])).toEqual({ output: 'from-env', rest: [] });
     expect(takeOutput(['-o', 'out'])).toEqual({ output: 'out', rest: [] });
+  });
+
+  test('tells a synth to stdout by the same forms and variables as the CLI', () => {
+    const saved = process.env.CDK8S_STDOUT;
+    try {
+      delete process.env.CDK8S_STDOUT;
+      expect([['--stdout'], ['-p'], ['-pv'], ['--stdout=true'], [], ['--no-stdout']].map(writesToStdout)).toEqual([true, true, true, true, false, false]);
+      process.env.CDK8S_STDOUT = 'true';
+      expect(writesToStdout([])).toBe(true);
+    } finally {
+      if (saved === undefined) {
+        delete process.env.CDK8S_STDOUT;
+      } else {
+        process.env.CDK8S_STDOUT = saved;
+      }
+    }
   });
 
   test('refuses an output given twice or without a folder', () => {
