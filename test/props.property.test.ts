@@ -35,11 +35,11 @@ const envName = mostly(fc.constantFrom('PORT', 'MLFLOW_SERVER', 'a.b-c'), fc.str
 const security = fc.record({
   runAsUser: fc.option(mostly(fc.integer({ min: 1, max: 65535 }), fc.constantFrom(0, -1)), { nil: undefined }),
   readOnlyRootFilesystem: fc.option(fc.boolean(), { nil: undefined }),
-  writablePaths: fc.option(mostly(
+  writablePaths: fc.option(mostly<string[]>(
     fc.constantFrom(['/tmp'], ['/tmp', '/home/app/.cache'], ['/var/cache', '/tmp']),
     fc.constantFrom([], ['/cache'], ['/tmp', '/tmp'], ['tmp']),
   ), { nil: undefined }),
-  runAsRoot: fc.option(mostly(fc.constant({ reason: 'vendor image needs root' }), fc.constant({ reason: '' })), { nil: undefined, freq: 8 }),
+  runAsRoot: fc.option(mostly<{ reason: string }>(fc.constant({ reason: 'vendor image needs root' }), fc.constant({ reason: '' })), { nil: undefined, freq: 8 }),
 }, { requiredKeys: [] });
 
 const common = {
