@@ -32,6 +32,22 @@ function deployment(container: Record<string, unknown> = {}): Record<string, unk
 
 const CONTAINER = 'spec.template.spec.containers[0]';
 
+/** A namespaced CustomResourceDefinition of `<kind>` in example.com, with one served version. */
+function crd(kind: string, openAPIV3Schema: Record<string, unknown>, version = 'v1'): Record<string, unknown> {
+  const plural = `${kind.toLowerCase()}s`;
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.example.com` },
+    spec: {
+      group: 'example.com',
+      names: { kind, plural },
+      scope: 'Namespaced',
+      versions: [{ name: version, served: true, storage: true, schema: { openAPIV3Schema } }],
+    },
+  };
+}
+
 test('a valid Deployment passes', () => {
   expect(validateManifest(deployment())).toEqual([]);
 });
@@ -80,17 +96,7 @@ test('an object without metadata.name is rejected', () => {
 test('only lists, which carry items, may go without metadata.name', () => {
   expect(validateManifest({ apiVersion: 'v1', kind: 'PodList', metadata: {}, items: [] })).toEqual([]);
   const validator = new SchemaValidator();
-  validator.addCustomResourceDefinition({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'allowlists.example.com' },
-    spec: {
-      group: 'example.com',
-      names: { kind: 'AllowList', plural: 'allowlists' },
-      scope: 'Namespaced',
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object' } } } } }],
-    },
-  });
+  validator.addCustomResourceDefinition(crd('AllowList', { type: 'object', properties: { spec: { type: 'object' } } }));
   expect(validator.validate({ apiVersion: 'example.com/v1', kind: 'AllowList', metadata: {}, spec: {} }).map(f => [f.ruleId, f.path])).toEqual([
     ['schema/required', 'metadata.name'],
   ]);
@@ -169,33 +175,16 @@ test('an object without apiVersion and kind is an error', () => {
 
 test('custom resources are checked against their CustomResourceDefinition', () => {
   const validator = new SchemaValidator();
-  validator.addCustomResourceDefinition({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
-    spec: {
-      group: 'example.com',
-      names: { kind: 'Widget', plural: 'widgets' },
-      scope: 'Namespaced',
-      versions: [{
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                required: ['size'],
-                properties: { size: { type: 'integer' }, extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-              },
-            },
-          },
-        },
-      }],
+  validator.addCustomResourceDefinition(crd('Widget', {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        required: ['size'],
+        properties: { size: { type: 'integer' }, extra: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
     },
-  });
+  }));
   const widget = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });
   expect(validator.validate(widget({ size: 1, extra: { anything: true } }))).toEqual([]);
   expect(validator.validate(widget({ size: 'big', colour: 'red' })).map(f => [f.ruleId, f.path])).toEqual([
@@ -206,22 +195,7 @@ test('custom resources are checked against their CustomResourceDefinition', () =
 
 test('a CustomResourceDefinition that preserves unknown fields at the root accepts any field', () => {
   const validator = new SchemaValidator();
-  validator.addCustomResourceDefinition({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'gadgets.example.com' },
-    spec: {
-      group: 'example.com',
-      names: { kind: 'Gadget', plural: 'gadgets' },
-      scope: 'Namespaced',
-      versions: [{
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true, 'properties': { spec: { type: 'object' } } } },
-      }],
-    },
-  });
+  validator.addCustomResourceDefinition(crd('Gadget', { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true, 'properties': { spec: { type: 'object' } } }));
   expect(validator.validate({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' }, spec: {}, status: { ready: true } })).toEqual([]);
   expect(validator.validate({ apiVersion: 'example.com/v1', kind: 'Gadget', metadata: { name: 'g' }, spec: 'x' }).map(f => [f.ruleId, f.path])).toEqual([
     ['schema/type', 'spec'],
@@ -250,29 +224,12 @@ test('validating thousands of objects is fast once compiled', () => {
 
 test('custom resource patterns and other constraints are reported', () => {
   const validator = new SchemaValidator();
-  validator.addCustomResourceDefinition({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'models.example.com' },
-    spec: {
-      group: 'example.com',
-      names: { kind: 'Model', plural: 'models' },
-      scope: 'Namespaced',
-      versions: [{
-        name: 'v1alpha1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: { type: 'object', properties: { uri: { type: 'string', pattern: '^gs://' }, replicas: { type: 'integer', minimum: 1 } } },
-            },
-          },
-        },
-      }],
+  validator.addCustomResourceDefinition(crd('Model', {
+    type: 'object',
+    properties: {
+      spec: { type: 'object', properties: { uri: { type: 'string', pattern: '^gs://' }, replicas: { type: 'integer', minimum: 1 } } },
     },
-  });
+  }, 'v1alpha1'));
   const findings = validator.validate({ apiVersion: 'example.com/v1alpha1', kind: 'Model', metadata: { name: 'm' }, spec: { uri: 's3://x', replicas: 0 } });
   expect(findings.map(f => [f.ruleId, f.path])).toEqual([
     ['schema/pattern', 'spec.uri'],
@@ -282,33 +239,16 @@ test('custom resource patterns and other constraints are reported', () => {
 
 test('a oneOf that fails without other errors is reported', () => {
   const validator = new SchemaValidator();
-  validator.addCustomResourceDefinition({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'sources.example.com' },
-    spec: {
-      group: 'example.com',
-      names: { kind: 'Source', plural: 'sources' },
-      scope: 'Namespaced',
-      versions: [{
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                properties: { uri: { type: 'string' }, path: { type: 'string' } },
-                oneOf: [{ required: ['uri'] }, { required: ['path'] }],
-              },
-            },
-          },
-        },
-      }],
+  validator.addCustomResourceDefinition(crd('Source', {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: { uri: { type: 'string' }, path: { type: 'string' } },
+        oneOf: [{ required: ['uri'] }, { required: ['path'] }],
+      },
     },
-  });
+  }));
   const source = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Source', metadata: { name: 's' }, spec });
   expect(validator.validate(source({ uri: 'gs://m' }))).toEqual([]);
   expect(validator.validate(source({ uri: 'gs://m', path: '/m' })).map(f => [f.ruleId, f.path, f.message])).toEqual([
@@ -328,17 +268,7 @@ test('validators share the Kubernetes definitions, and each knows only its own C
   fs.rmSync(dir, { recursive: true, force: true });
   // The definitions were read and prepared once: a second validator of the same file does not read it again.
   const second = new SchemaValidator(file);
-  first.addCustomResourceDefinition({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'widgets.example.com' },
-    spec: {
-      group: 'example.com',
-      names: { kind: 'Widget', plural: 'widgets' },
-      scope: 'Namespaced',
-      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object' } } } } }],
-    },
-  });
+  first.addCustomResourceDefinition(crd('Widget', { type: 'object', properties: { spec: { type: 'object' } } }));
   const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} };
   expect(first.validate(widget)).toEqual([]);
   expect(second.validate(deployment())).toEqual([]);
@@ -347,34 +277,17 @@ test('validators share the Kubernetes definitions, and each knows only its own C
 
 test('the branches of allOf, anyOf and oneOf check values without closing objects', () => {
   const validator = new SchemaValidator();
-  validator.addCustomResourceDefinition({
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: 'buckets.example.com' },
-    spec: {
-      group: 'example.com',
-      names: { kind: 'Bucket', plural: 'buckets' },
-      scope: 'Namespaced',
-      versions: [{
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              spec: {
-                type: 'object',
-                properties: { uri: { type: 'string' }, region: { type: 'string' } },
-                allOf: [{ properties: { uri: { pattern: '^gs://' } } }],
-                anyOf: [{ required: ['uri'], properties: { uri: { minLength: 6 } } }, { required: ['region'] }],
-              },
-            },
-          },
-        },
-      }],
+  validator.addCustomResourceDefinition(crd('Bucket', {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        properties: { uri: { type: 'string' }, region: { type: 'string' } },
+        allOf: [{ properties: { uri: { pattern: '^gs://' } } }],
+        anyOf: [{ required: ['uri'], properties: { uri: { minLength: 6 } } }, { required: ['region'] }],
+      },
     },
-  });
+  }));
   const bucket = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Bucket', metadata: { name: 'b' }, spec });
   expect(validator.validate(bucket({ uri: 'gs://models', region: 'eu' }))).toEqual([]);
   expect(validator.validate(bucket({ uri: 's3://models', colour: 'red' })).map(f => [f.ruleId, f.path])).toEqual([
