@@ -3,7 +3,7 @@ import { App, Chart, ChartProps } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
-import { IngressPathType, ModelServingApp, ModelSource, ServiceType, ServingApp, TfServingApp } from './constructs';
+import { IngressPathType, InvalidPropsError, ModelServingApp, ModelSource, ServiceType, ServingApp, TfServingApp } from './constructs';
 
 /** Image coordinates that CI sets instead of patching YAML with sed. */
 export interface ExampleSettings {
@@ -102,12 +102,24 @@ export const DEFAULT_SETTINGS: ExampleSettings = {
   classifierTag: '1.0.0',
 };
 
+/** Bad input (props, or whole-app validations such as duplicate names) is reported as what to fix, without a stack trace. */
+function isInputError(e: unknown): e is Error {
+  return e instanceof InvalidPropsError || (e instanceof Error && e.message.startsWith('Validation failed with the following errors'));
+}
+
 if (require.main === module) {
-  const app = buildExampleApp(new ServingApp(), {
-    gcpProject: process.env.GCP_PROJECT ?? DEFAULT_SETTINGS.gcpProject,
-    purchasePredictTag: process.env.PURCHASE_PREDICT_TAG ?? DEFAULT_SETTINGS.purchasePredictTag,
-    classifierRegistry: process.env.CLASSIFIER_REGISTRY ?? DEFAULT_SETTINGS.classifierRegistry,
-    classifierTag: process.env.CLASSIFIER_TAG ?? DEFAULT_SETTINGS.classifierTag,
-  });
-  app.synth();
+  try {
+    buildExampleApp(new ServingApp(), {
+      gcpProject: process.env.GCP_PROJECT ?? DEFAULT_SETTINGS.gcpProject,
+      purchasePredictTag: process.env.PURCHASE_PREDICT_TAG ?? DEFAULT_SETTINGS.purchasePredictTag,
+      classifierRegistry: process.env.CLASSIFIER_REGISTRY ?? DEFAULT_SETTINGS.classifierRegistry,
+      classifierTag: process.env.CLASSIFIER_TAG ?? DEFAULT_SETTINGS.classifierTag,
+    }).synth();
+  } catch (e) {
+    if (!isInputError(e)) {
+      throw e;
+    }
+    console.error(e.message);
+    process.exitCode = 1;
+  }
 }

@@ -1,8 +1,15 @@
 import { Chart, Testing } from 'cdk8s';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 
 import { checkObjects } from '../constructs/check/check';
 import { buildExampleApp, DEFAULT_SETTINGS } from '../main';
 import { expectValidForKubernetes, findObject, KubeObject, serverContainer, testApp } from './util';
+
+const ROOT = path.join(__dirname, '..');
+const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
 
 const app = buildExampleApp(testApp(), DEFAULT_SETTINGS);
 const charts = app.node.children.filter(Chart.isChart);
@@ -165,4 +172,34 @@ test('image coordinates come from the settings, not from sed', () => {
   const custom = buildExampleApp(testApp(), { ...DEFAULT_SETTINGS, gcpProject: 'acme-ml', purchasePredictTag: 'abc123' });
   const chart = custom.node.findChild('purchase-predict') as Chart;
   expect(serverContainer(findObject(Testing.synth(chart), 'Deployment')).image).toBe('gcr.io/acme-ml/purchase-predict-api:abc123');
+});
+
+describe('running main.ts as cdk8s does', () => {
+  const run = (env: NodeJS.ProcessEnv) => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
+    try {
+      const result = spawnSync(process.execPath, ['-r', TSX, 'main.ts'], {
+        cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env, CDK8S_OUTDIR: outdir },
+      });
+      return { ...result, files: fs.readdirSync(outdir).sort() };
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  };
+
+  test('writes one manifest file per chart, with the image tag CI sets', () => {
+    const result = run({ PURCHASE_PREDICT_TAG: 'abc123' });
+    expect(result.status).toBe(0);
+    expect(result.files).toEqual([
+      'celestial-bodies-classifier.k8s.yaml', 'half-plus-two.k8s.yaml', 'jokemeter.k8s.yaml', 'purchase-predict.k8s.yaml',
+    ]);
+  });
+
+  test('reports a bad setting as what to fix, without a stack trace, and writes nothing', () => {
+    const result = run({ PURCHASE_PREDICT_TAG: 'latest' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe("ModelServingApp 'purchase-predict/purchase-predict': image 'gcr.io/my-gcp-project/purchase-predict-api:latest' "
+      + "must not use the floating tag 'latest'; pin a version or a digest");
+    expect(result.files).toEqual([]);
+  });
 });
