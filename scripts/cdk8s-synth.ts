@@ -95,6 +95,9 @@ function loadSynthCommand(): SynthCommand | undefined {
   return undefined;
 }
 
+/** The cdk8s CLI's error when the app exits non-zero. */
+const APP_FAILED = /^command ".*" at .* returned a non-zero exit code \d+$/s;
+
 async function runInProcess(command: SynthCommand, args: string[]): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yargs = require(require.resolve('yargs', { paths: [cliDir()] })) as (args: string[]) => { env(prefix: string): { help(): unknown } };
@@ -103,8 +106,10 @@ async function runInProcess(command: SynthCommand, args: string[]): Promise<numb
     await command.handler(argv);
     return 0;
   } catch (e) {
-    // what the cdk8s binary prints and returns on an error
-    console.error((e as Error).stack);
+    // What the cdk8s binary prints and returns on an error, except when the app failed: it has said why on
+    // stderr already, and the CLI's stack trace would bury that.
+    const error = e as Error;
+    console.error(APP_FAILED.test(error.message) ? error.message : error.stack);
     return 1;
   }
 }

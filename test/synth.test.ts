@@ -233,6 +233,14 @@ describe('takeOutput', () => {
   });
 });
 
+test("an app's failure is not buried under the CLI's stack trace", async () => {
+  const result = await synth('throw');
+
+  expect(result.output).toContain('the app failed');
+  expect(result.output).toMatch(/returned a non-zero exit code 1/);
+  expect(result.output).not.toMatch(/at ChildProcess/);
+});
+
 describe.each([
   ['the CLI loaded in-process', {}],
   ['the cdk8s binary', { CDK8S_SYNTH_SPAWN_CLI: '1' }],
