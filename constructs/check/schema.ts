@@ -1,5 +1,5 @@
-import Ajv, { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { default as Ajv, ValidateFunction } from 'ajv';
+import type { default as addFormatsType } from 'ajv-formats';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -40,6 +40,17 @@ interface GroupVersionKind {
  * shares them; custom resource schemas are compiled into the same instance (they refer to its ObjectMeta), cached by
  * content, while which kinds a validator knows stays its own.
  */
+/** Loads ajv on first use, so that importing the package for its constructs does not pay for the checker. */
+function createAjv(): Ajv {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const AjvClass = require('ajv').default as typeof Ajv;
+  const addFormats = require('ajv-formats').default as typeof addFormatsType;
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const ajv = new AjvClass({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
+  addFormats(ajv);
+  return ajv;
+}
+
 class KubernetesDefinitions {
   public readonly definitionByKind = new Map<string, string>();
   public readonly apiVersionsByKind = new Map<string, string[]>();
@@ -49,8 +60,7 @@ class KubernetesDefinitions {
 
   public constructor(definitionsFile: string) {
     const definitions = readDefinitions(definitionsFile);
-    this.ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
-    addFormats(this.ajv);
+    this.ajv = createAjv();
     const prepared: Record<string, JsonSchema> = {};
     for (const [name, definition] of Object.entries(definitions)) {
       for (const gvk of groupVersionKinds(definition)) {
