@@ -79,20 +79,6 @@ test('a Service with several ports must name each, with distinct names', () => {
   expect(api(service('api', { ports: [{ port: 80 }] }))).toEqual([]);
 });
 
-test('RBAC object names are path segments, not DNS subdomains', () => {
-  const rbac = (kind: string, name: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind, metadata: { name } });
-  for (const kind of ['Role', 'ClusterRole']) {
-    expect(api(rbac(kind, 'system:aggregated-metrics-reader'))).toEqual([]);
-  }
-  for (const kind of ['RoleBinding', 'ClusterRoleBinding']) {
-    expect(api({ ...rbac(kind, 'system:Metrics_Reader'), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' } })).toEqual([]);
-  }
-  expect(validateManifest(rbac('ClusterRole', 'a/b')).map(f => f.message)).toEqual(['name "a/b" may not contain "/" or "%"']);
-  expect(nameProblem('..', 'pathSegment')).toBe('may not be "." or ".."');
-  expect(nameProblem('50%', 'pathSegment')).toBe('may not contain "/" or "%"');
-  expect(api({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'system:reader' } })).toEqual([['schema/name', 'metadata.name']]);
-});
-
 test('container and volume names are unique, and mounts name a volume', () => {
   const spec = podSpec({ volumes: [{ name: 'a', emptyDir: {} }, { name: 'a', emptyDir: {} }] }, [
     container({ volumeMounts: [{ name: 'a', mountPath: '/a' }, { name: 'b', mountPath: '/b' }] }),
