@@ -1,4 +1,6 @@
-export * from './check';
+// The package root: the constructs, their props and their error. The checker is at `cdk8s-model-serving/check`.
+export type { ManifestCheckValidationProps } from './check/plugin';
+export { ManifestCheckValidation } from './check/plugin';
 export { InvalidPropsError } from './internal/problems';
 export * from './model-serving-app';
 export * from './model-source';

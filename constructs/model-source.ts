@@ -1,8 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 
-import { waiverAnnotation } from './check/waivers';
 import { PropProblems } from './internal/problems';
-import { isDns1123Subdomain } from './internal/rules';
+import { isDns1123Subdomain, waiverAnnotation } from './kubernetes-rules';
 
 /** The volume, mount and settings that make a model visible to TF Serving at `<MODEL_BASE_PATH>/<MODEL_NAME>`. */
 export interface BoundModelSource {

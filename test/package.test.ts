@@ -13,6 +13,7 @@ const peers = ['cdk8s', 'constructs', 'cdk8s-plus-28']
 const CONSUMER_TS = `
 import { App, Chart } from 'cdk8s';
 import { ModelServingApp, ModelSource, ServiceType, TfServingApp } from 'cdk8s-model-serving';
+import { checkManifests, parseManifests, RULES } from 'cdk8s-model-serving/check';
 
 const app = new App({ outdir: 'dist' });
 const chart = new Chart(app, 'models');
@@ -23,6 +24,11 @@ new TfServingApp(chart, 'half-plus-two', {
   service: { type: ServiceType.NODE_PORT, nodePort: 30001 },
 });
 app.synth();
+
+const parsed = parseManifests('{ apiVersion: v1, kind: Service, metadata: { name: api }, spec: { ports: [{ port: 80 }] } }');
+if (RULES.length === 0 || !Array.isArray(checkManifests(parsed.items))) {
+  throw new Error('the checker subpath export is incomplete');
+}
 `;
 
 let project: string;

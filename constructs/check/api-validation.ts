@@ -1,6 +1,6 @@
 import {
   DNS_LABEL_MAX, DNS_SUBDOMAIN_MAX, ENV_VAR_NAME, isDns1035Label, isDns1123Label, isDns1123Subdomain, isLabelValue, isQualifiedName, NODE_PORT_RANGE,
-} from '../internal/rules';
+} from '../kubernetes-rules';
 import { Finding, KubeObject, objectRef, Severity } from './findings';
 import { containersOf, podTemplateOf } from './pods';
 import { asArray, asRecord, joinPath } from './util';

@@ -1,15 +1,13 @@
-export * from './api-references';
-export * from './api-validation';
-export * from './check';
-export * from './cli';
-export * from './findings';
-export * from './format';
-export * from './load';
-export * from './plugin';
-export * from './pod-security';
-export * from './policy';
-export * from './rules';
-export * from './runtime';
-export * from './schema';
-export * from './waivers';
-export * from './wiring';
+// The checker's public API, published as `cdk8s-model-serving/check`. Its internals stay behind this barrel.
+export { WAIVER_PREFIX, waiverAnnotation } from '../kubernetes-rules';
+export type { CheckOptions, CheckSummary } from './check';
+export { checkManifests, checkObjects, summarize } from './check';
+export type { Finding, KubeObject, ManifestObject, ObjectRef } from './findings';
+export { Severity } from './findings';
+export { formatGithub, formatJson, formatText } from './format';
+export type { LoadResult } from './load';
+export { loadManifests, parseManifests } from './load';
+export type { ManifestCheckValidationProps } from './plugin';
+export { ManifestCheckValidation } from './plugin';
+export type { Rule } from './rules';
+export { findRule, RuleCategory, RULES } from './rules';

@@ -1,3 +1,4 @@
+import { SAFE_SYSCTLS } from '../kubernetes-rules';
 import { Finding, ManifestObject } from './findings';
 import { ContainerAt, containerName, containersOf, effectiveSecurity, PodTemplate } from './pods';
 import { findingOf } from './rules';
@@ -6,16 +7,6 @@ import { asArray, asRecord, joinPath } from './util';
 /** Volume types the Pod Security Standards 'restricted' profile allows. */
 export const RESTRICTED_VOLUME_TYPES: readonly string[] = [
   'configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret',
-];
-
-/** Sysctls the Pod Security Standards allow for Kubernetes 1.28. */
-export const SAFE_SYSCTLS: readonly string[] = [
-  'kernel.shm_rmid_forced',
-  'net.ipv4.ip_local_port_range',
-  'net.ipv4.ip_unprivileged_port_start',
-  'net.ipv4.tcp_syncookies',
-  'net.ipv4.ping_group_range',
-  'net.ipv4.ip_local_reserved_ports',
 ];
 
 /**

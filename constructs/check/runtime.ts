@@ -1,10 +1,9 @@
+import { mayBindAsNonRoot, UNPRIVILEGED_PORT_SYSCTL } from '../kubernetes-rules';
 import { Finding, ManifestObject } from './findings';
 import { ContainerAt, containerName, containerPorts, containersOf, effectiveSecurity, PodTemplate, podTemplateOf } from './pods';
 import { findingOf } from './rules';
 import { asArray, asRecord } from './util';
 
-/** The sysctl that lets non-root processes bind ports from its value up. */
-export const UNPRIVILEGED_PORT_SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
 
 /** Volume types that are always read-only, whatever the mount says. */
 const READ_ONLY_VOLUME_TYPES = ['configMap', 'secret', 'downwardAPI', 'projected'];
@@ -54,12 +53,12 @@ function privilegedPorts(item: ManifestObject, template: PodTemplate, c: Contain
     return [];
   }
   const sysctl = asArray(asRecord(template.spec.securityContext).sysctls).map(asRecord).find(s => s.name === UNPRIVILEGED_PORT_SYSCTL);
-  const start = sysctl ? Number(sysctl.value) : 1024;
+  const start = sysctl ? Number(sysctl.value) : undefined;
   const addsBind = asArray(asRecord(asRecord(c.container.securityContext).capabilities).add).includes('NET_BIND_SERVICE');
   const findings: Finding[] = [];
   asArray(c.container.ports).forEach((p, i) => {
     const port = asRecord(p).containerPort;
-    if (typeof port === 'number' && port < 1024 && !(Number.isFinite(start) && start <= port)) {
+    if (typeof port === 'number' && !mayBindAsNonRoot(port, start !== undefined && Number.isFinite(start) ? start : undefined)) {
       const capNote = addsBind ? ' Adding NET_BIND_SERVICE does not help: Kubernetes sets no ambient capabilities, so a non-root process never gets it.' : '';
       findings.push(findingOf('runtime/privileged-port', item, `${c.path}.ports[${i}].containerPort`,
         `container "${containerName(c)}" runs as non-root but listens on port ${port}, below 1024: binding fails with EACCES. ` +

@@ -1,3 +1,4 @@
+import { QUANTITY_PATTERN } from '../kubernetes-rules';
 import { KUBERNETES_ENUMS } from './enums';
 import { KubeObject } from './findings';
 import { asArray, asRecord } from './util';
@@ -8,8 +9,6 @@ export type JsonSchema = Record<string, unknown>;
 /** The id under which the Kubernetes definitions are added to ajv. */
 export const DOCUMENT_ID = 'k8s';
 
-/** A Kubernetes quantity: a decimal number with an optional binary or decimal suffix, or an exponent. */
-export const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$';
 
 const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';

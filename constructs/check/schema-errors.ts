@@ -1,6 +1,6 @@
 import { ErrorObject } from 'ajv';
 
-import { QUANTITY_PATTERN } from './schema-definitions';
+import { QUANTITY_PATTERN } from '../kubernetes-rules';
 import { asArray, asRecord, closest, joinPath } from './util';
 
 /**

@@ -1,18 +1,9 @@
+import { WAIVER_PREFIX, waiverAnnotation } from '../kubernetes-rules';
 import { Finding, ManifestObject } from './findings';
 import { podTemplateOf } from './pods';
 import { findingOf, findRule, RuleCategory, RULES } from './rules';
 import { asRecord, closest, joinPath } from './util';
 
-/** Annotation keys that waive a policy rule start with this; the rule id follows with its `/` written as `.`. */
-export const WAIVER_PREFIX = 'model-serving.cdk8s.io/waive.';
-
-/**
- * The annotation key that waives a policy rule: `model-serving.cdk8s.io/waive.image.pinned-tag` for `image/pinned-tag`
- * (an annotation name cannot contain a second `/`). Its value is the reason, which must not be empty.
- */
-export function waiverAnnotation(ruleId: string): string {
-  return WAIVER_PREFIX + ruleId.replace('/', '.');
-}
 
 /**
  * The waivers an object declares, and the findings about waivers that are not valid.

@@ -1,9 +1,8 @@
 // Identity shared by the serving constructs: name, namespace, recommended labels and the selector.
+import { isLabelValue, parseImage } from '../kubernetes-rules';
 import { AutoscalingProps } from '../serving-props';
-import { parseImage } from './image';
 import { appLabels, selectorLabels } from './labels';
 import { ObjectIdentity } from './objects';
-import { isLabelValue } from './rules';
 
 export function appIdentity(name: string, namespace: string | undefined, image: string, component: string, partOf?: string): ObjectIdentity {
   const parsed = parseImage(image);

@@ -1,8 +1,8 @@
 // Requests and limits with documented defaults: every container gets cpu and memory requests and a memory limit.
 import { k8s } from 'cdk8s-plus-28';
 
+import { parseQuantity } from '../kubernetes-rules';
 import { ResourcesProps } from '../serving-props';
-import { parseQuantity } from './quantity';
 
 export const DEFAULT_CPU_REQUEST = '100m';
 export const DEFAULT_MEMORY_REQUEST = '256Mi';

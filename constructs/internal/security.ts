@@ -1,22 +1,18 @@
 // Security defaults that pass the Pod Security Standards 'restricted' profile, and the explicit ways out of it.
 import { k8s } from 'cdk8s-plus-28';
 
-import { waiverAnnotation } from '../check/waivers';
+import { UNPRIVILEGED_PORT_SYSCTL, unprivilegedPortStartFor, waiverAnnotation } from '../kubernetes-rules';
 import { SecurityProps } from '../serving-props';
 
 export const DEFAULT_UID = 10001;
 export const DEFAULT_WRITABLE_PATHS = ['/tmp'];
-const UNPRIVILEGED_PORT_SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
-const FIRST_UNPRIVILEGED_PORT = 1024;
 
 export function podSecurityContext(security: SecurityProps | undefined, containerPorts: number[]): k8s.PodSecurityContext {
   const root = security?.runAsRoot !== undefined;
   const uid = root ? 0 : (security?.runAsUser ?? DEFAULT_UID);
   const gid = root ? 0 : (security?.runAsGroup ?? DEFAULT_UID);
-  // A non-root process cannot bind below 1024, and Kubernetes grants no ambient capabilities, so
-  // NET_BIND_SERVICE would not help; this namespaced sysctl is 'safe' and allowed by 'restricted'.
-  const lowestPort = Math.min(...containerPorts);
-  const sysctls = !root && lowestPort < FIRST_UNPRIVILEGED_PORT ? [{ name: UNPRIVILEGED_PORT_SYSCTL, value: String(lowestPort) }] : undefined;
+  const portStart = unprivilegedPortStartFor(containerPorts);
+  const sysctls = !root && portStart !== undefined ? [{ name: UNPRIVILEGED_PORT_SYSCTL, value: String(portStart) }] : undefined;
   return {
     runAsNonRoot: !root,
     runAsUser: uid,

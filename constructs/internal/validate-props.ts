@@ -1,12 +1,11 @@
 // Checks of the props every serving construct shares. Each records problems; the construct throws them together.
+import * as rules from '../kubernetes-rules';
+import { isQuantity, parseImage, parseQuantity } from '../kubernetes-rules';
 import {
   AutoscalingProps, IngressPathType, IngressProps, ProbesProps, ResourcesProps, RollingUpdateProps, SecurityProps, ServiceProps, ServiceType,
   ServingWorkloadProps,
 } from '../serving-props';
-import { parseImage } from './image';
 import { PropProblems } from './problems';
-import { isQuantity, parseQuantity } from './quantity';
-import * as rules from './rules';
 
 /** The props both serving constructs share, besides the image, the env (its reserved names differ) and the probes. */
 export function checkWorkloadProps(p: PropProblems, name: string, props: ServingWorkloadProps & {

@@ -1,5 +1,5 @@
 import { checkObjects } from '../../constructs/check/check';
-import { waiverAnnotation } from '../../constructs/check/waivers';
+import { waiverAnnotation } from '../../constructs/kubernetes-rules';
 import { container, deployment, pod, podSpec } from './objects';
 
 const noProbe = () => podSpec({}, [container({ livenessProbe: undefined })]);

@@ -1,4 +1,9 @@
 // Kubernetes resource quantities as users write them in YAML: '500m', '0.5', '512Mi', '1G', '1e3'.
+
+/** The API server's quantity grammar: a signed decimal number with an optional binary or decimal suffix, or an exponent. */
+export const QUANTITY_PATTERN = '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?$';
+
+/** The same grammar without a sign: requests and limits cannot be negative. */
 const QUANTITY = /^(?<number>[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?<suffix>[KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
 
 const SUFFIX_FACTORS: Record<string, number> = {

@@ -1,4 +1,4 @@
-// Kubernetes API validation rules, shared by the constructs' prop checks and the manifest checker.
+// Kubernetes name, label, port and path rules, as the API server validates them.
 
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;

@@ -1,0 +1,6 @@
+// Kubernetes rules that both the constructs and the manifest checker apply. A leaf: it imports neither.
+export * from './image';
+export * from './names';
+export * from './quantity';
+export * from './sysctls';
+export * from './waiver-keys';
