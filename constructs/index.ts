@@ -6,4 +6,5 @@ export * from './model-serving-app';
 export * from './model-source';
 export * from './serving-app';
 export * from './serving-props';
+export * from './tf-serving/props';
 export * from './tf-serving-app';

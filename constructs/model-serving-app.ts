@@ -2,15 +2,35 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
 import { appIdentity, mayRunSeveralReplicas } from './internal/identity';
+import {
+  checkDistinctPodNames, createModelClaims, modelInitContainers, ModelLocation, modelMounts, modelWaivers, ResolvedModel, resolveModel,
+} from './internal/model-binding';
 import { registerAppName } from './internal/name-registry';
 import {
   createAutoscaler, createDeployment, createDisruptionBudget, createIngress, createService, servicePort,
 } from './internal/objects';
 import { PropProblems } from './internal/problems';
+import { DEFAULT_WRITABLE_PATHS, writableVolumes } from './internal/security';
 import * as validate from './internal/validate-props';
+import { isEnvVarName } from './kubernetes-rules';
+import { ModelSource } from './model-source';
+import { ModelServer } from './model-sources/context';
 import {
   AutoscalingProps, IngressProps, ProbesProps, ResourcesProps, ServiceProps, ServiceType, ServingWorkloadProps,
 } from './serving-props';
+
+/** The model a ModelServingApp serves, and how the server finds it. */
+export interface ModelProps {
+  /** Where the model comes from; a claim, a hostPath or a download is mounted read-only at `path`. */
+  readonly source: ModelSource;
+  /** The folder the model appears at in the container (a downloaded single file keeps its name in it). @default '/models/<name>' */
+  readonly path?: string;
+  /**
+   * An environment variable that receives `path` (or, for `ModelSource.fromUri`, the URI), e.g. `ML_MODEL_PATH`.
+   * @default - no variable; required with `ModelSource.fromUri`
+   */
+  readonly env?: string;
+}
 
 export interface ModelServingAppProps extends ServingWorkloadProps {
   /** The container image; must carry a tag or a digest, and not `:latest`. */
@@ -33,6 +53,8 @@ export interface ModelServingAppProps extends ServingWorkloadProps {
   readonly component?: string;
   /** The `app.kubernetes.io/part-of` label. @default - the name */
   readonly partOf?: string;
+  /** The model, mounted into the server or handed to it. @default - the image holds its model, or fetches it itself */
+  readonly model?: ModelProps;
 }
 
 /**
@@ -50,29 +72,41 @@ export class ModelServingApp extends Construct {
   /** Undefined without the `autoscaling` prop. */
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** Where the server finds the model: a folder, or the URI of `ModelSource.fromUri`. Undefined without the `model` prop. */
+  public readonly modelPath?: string;
+  /** The PersistentVolumeClaims the model source asked for (`ModelSource.fromClaim(name, { create })`). */
+  public readonly claims: k8s.KubePersistentVolumeClaim[];
 
   constructor(scope: Construct, id: string, props: ModelServingAppProps) {
     super(scope, id);
     props = props ?? {}; // JavaScript callers may pass nothing; the checks below then name what is missing.
     this.name = props.name ?? id;
     this.port = props.port ?? 8080;
-    checkProps(this, this.name, props);
+    const model = checkProps(this, this.name, props);
+    const models = model ? [model] : [];
+    this.modelPath = model ? (model.uri ?? model.context.mountPath) : undefined;
 
     const identity = appIdentity(this.name, props.namespace, props.image, props.component ?? 'model-server', props.partOf);
     registerAppName({ construct: this, constructType: 'ModelServingApp', name: this.name, namespace: props.namespace });
+    this.claims = createModelClaims(this, identity, models);
+    const modelEnv = props.model?.env !== undefined && this.modelPath !== undefined ? [{ name: props.model.env, value: this.modelPath }] : [];
 
     this.deployment = createDeployment(this, identity, {
       image: props.image,
       ports: [{ name: 'http', containerPort: this.port }],
-      env: Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })),
+      env: [...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })), ...modelEnv],
       resources: props.resources,
       defaultMemoryLimit: '512Mi',
       probes: props.probes,
+      initContainers: modelInitContainers(models, props.security),
+      volumes: models.flatMap(m => m.volumes),
+      volumeMounts: modelMounts(models),
       security: props.security,
     }, {
       replicas: props.autoscaling ? undefined : (props.replicas ?? 1),
       rollingUpdate: props.rollingUpdate,
       revisionHistoryLimit: props.revisionHistoryLimit,
+      annotations: modelWaivers(models),
     });
     const serviceOptions = { props: props.service, targetPortName: 'http', defaultType: ServiceType.CLUSTER_IP, defaultPort: 80 };
     this.service = createService(this, identity, serviceOptions);
@@ -88,7 +122,7 @@ export class ModelServingApp extends Construct {
   }
 }
 
-function checkProps(scope: Construct, name: string, props: ModelServingAppProps): void {
+function checkProps(scope: Construct, name: string, props: ModelServingAppProps): ResolvedModel | undefined {
   const p = new PropProblems('ModelServingApp', scope);
   validate.checkWorkloadProps(p, name, props);
   validate.checkImage(p, 'image', props.image);
@@ -98,5 +132,43 @@ function checkProps(scope: Construct, name: string, props: ModelServingAppProps)
   validate.checkIngress(p, props.ingress);
   validate.checkLabelValue(p, 'component', props.component);
   validate.checkLabelValue(p, 'partOf', props.partOf);
+  const model = props.model !== undefined ? resolveModelProp(p, name, props) : undefined;
   p.throwIfAny();
+  return model;
+}
+
+function resolveModelProp(p: PropProblems, name: string, props: ModelServingAppProps): ResolvedModel | undefined {
+  const model = props.model as ModelProps;
+  if (typeof model !== 'object' || model === null) {
+    p.check(false, 'model', model, 'must be { source, path?, env? }');
+    return undefined;
+  }
+  const path = model.path ?? `/models/${name}`;
+  const writable = props.security?.writablePaths ?? DEFAULT_WRITABLE_PATHS;
+  if (model.path !== undefined) {
+    p.check(typeof model.path === 'string' && /^\/[^\s:]*[^/\s:]$/.test(model.path), 'model.path', model.path,
+      "must be an absolute folder path starting with '/', without a trailing '/'");
+  }
+  p.check(!writable.includes(path), 'model.path', path, 'is also a writable path: Kubernetes refuses two mounts at one path');
+  if (model.env !== undefined) {
+    p.check(typeof model.env === 'string' && isEnvVarName(model.env), 'model.env', model.env,
+      "must consist of letters, digits, '_', '-' or '.' and not start with a digit");
+    p.check(props.env?.[model.env] === undefined, 'model.env', model.env, 'is also set in env; the construct sets it to the model path');
+  }
+  const resolved = resolveModel(p, model.source, {
+    server: ModelServer.GENERIC,
+    prop: 'model.source',
+    modelName: name,
+    mountPath: path,
+    volumeName: 'model',
+    mayRunSeveralReplicas: mayRunSeveralReplicas(props.replicas, props.autoscaling),
+  });
+  if (resolved?.location === ModelLocation.URI) {
+    p.check(model.env !== undefined, 'model.env', model.env, `is required with ModelSource.fromUri: the server reads ${resolved.uri} itself and must be told where`);
+    p.check(model.path === undefined, 'model.path', model.path, 'cannot be set with ModelSource.fromUri: nothing is mounted');
+  }
+  if (resolved) {
+    checkDistinctPodNames(p, [resolved], writableVolumes(props.security).volumes.map(v => v.name));
+  }
+  return resolved;
 }

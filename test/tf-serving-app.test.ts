@@ -20,8 +20,9 @@ describe('defaults', () => {
   test('configure the model through the two variables the image reads', () => {
     const configMap = findObject(objects, 'ConfigMap', 'half-plus-two-config');
     expect(configMap.data).toEqual({ MODEL_NAME: 'half_plus_two', MODEL_BASE_PATH: '/models' });
-    expect(container.envFrom).toEqual([{ configMapRef: { name: 'half-plus-two-config' } }]);
-    expect(container.env).toBeUndefined();
+    expect(container.env).toEqual(['MODEL_NAME', 'MODEL_BASE_PATH'].map(key =>
+      ({ name: key, valueFrom: { configMapKeyRef: { name: 'half-plus-two-config', key } } })));
+    expect(container.args).toBeUndefined();
   });
 
   test('run a pinned tensorflow/serving with REST and gRPC ports', () => {
@@ -45,10 +46,13 @@ describe('defaults', () => {
     expect(container.volumeMounts).toContainEqual({ name: 'model', mountPath: '/models/half_plus_two', readOnly: true });
   });
 
-  test('expose the REST port on a NodePort Service', () => {
+  test('expose REST and gRPC on a NodePort Service', () => {
     const service = findObject(objects, 'Service');
     expect(service.spec.type).toBe('NodePort');
-    expect(service.spec.ports).toEqual([{ name: 'http', port: 8501, targetPort: 'http', protocol: 'TCP' }]);
+    expect(service.spec.ports).toEqual([
+      { name: 'http', port: 8501, targetPort: 'http', protocol: 'TCP' },
+      { name: 'grpc', port: 8500, targetPort: 'grpc', protocol: 'TCP' },
+    ]);
   });
 
   test('autoscale 1 to 3 replicas at 80% CPU, leaving replicas unset', () => {
@@ -125,7 +129,8 @@ describe('bad props', () => {
     [{ modelSource: ModelSource.fromUri('gs://bucket/models/other') },
       "modelSource uri 'gs://bucket/models/other' must end with the model name 'half_plus_two'"],
     [{ modelSource: ModelSource.fromUri('http://bucket/half_plus_two') }, "modelSource uri 'http://bucket/half_plus_two' must be 'gs://bucket/path/<modelName>'"],
-    [{ modelSource: ModelSource.fromImage() }, `image '${DEFAULT_TF_SERVING_IMAGE}' must be a custom image that contains the model`],
+    [{ modelSource: ModelSource.fromImage() }, `image '${DEFAULT_TF_SERVING_IMAGE}' is a stock tensorflow/serving image, which holds no model; `
+      + 'modelSource ModelSource.fromImage() needs a custom image built from it with the model at /models/half_plus_two'],
     [{ modelSource: ModelSource.fromClaim('Models_Claim') }, "modelSource claimName 'Models_Claim' must be a DNS-1123 subdomain"],
     [{ modelSource: ModelSource.fromHostPath('data') }, "modelSource hostPath 'data' must be an absolute path"],
     [{ modelBasePath: '/models/' }, "modelBasePath '/models/' must be an absolute folder path"],
@@ -138,7 +143,8 @@ describe('bad props', () => {
   });
 
   test('missing props from a JavaScript caller name what is missing', () => {
-    expect(() => new TfServingApp(testChart(), 'tf', undefined as never)).toThrow("TfServingApp 'test/tf': modelName (unset) must be letters");
+    expect(() => new TfServingApp(testChart(), 'tf', undefined as never))
+      .toThrow("TfServingApp 'test/tf': modelName or models is required: the model's name, or a list of { name, source }");
   });
 
   test('name the construct', () => {

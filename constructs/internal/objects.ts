@@ -21,8 +21,12 @@ export interface ServerContainer {
   readonly image: string;
   /** Named container ports; the first one is the server port that probes and the Service use. */
   readonly ports: Array<{ name: string; containerPort: number }>;
-  readonly env?: Array<{ name: string; value: string }>;
+  readonly env?: k8s.EnvVar[];
   readonly envFromConfigMap?: string;
+  /** Arguments after the image entrypoint's own. */
+  readonly args?: string[];
+  /** Hardened already; run in order before the server. */
+  readonly initContainers?: k8s.Container[];
   readonly resources?: ResourcesProps;
   readonly defaultMemoryLimit: string;
   readonly probes?: ProbesProps;
@@ -66,9 +70,11 @@ export function createDeployment(scope: Construct, id: ObjectIdentity, container
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: podSecurityContext(container.security, container.ports.map(p => p.containerPort)),
+          initContainers: nonEmpty(container.initContainers ?? []),
           containers: [{
             name: id.name,
             image: container.image,
+            args: nonEmpty(container.args ?? []),
             ports: container.ports.map(p => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
             env: nonEmpty(container.env ?? []),
             envFrom: container.envFromConfigMap ? [{ configMapRef: { name: container.envFromConfigMap } }] : undefined,
@@ -90,6 +96,8 @@ export interface ServiceOptions {
   readonly targetPortName: string;
   readonly defaultType: ServiceType;
   readonly defaultPort: number;
+  /** More ports after the first, e.g. TF Serving's gRPC. */
+  readonly extraPorts?: k8s.ServicePort[];
 }
 
 export function createService(scope: Construct, id: ObjectIdentity, options: ServiceOptions): k8s.KubeService {
@@ -105,7 +113,7 @@ export function createService(scope: Construct, id: ObjectIdentity, options: Ser
         targetPort: k8s.IntOrString.fromString(options.targetPortName),
         nodePort: props?.nodePort,
         protocol: 'TCP',
-      }],
+      }, ...(options.extraPorts ?? [])],
     },
   });
 }

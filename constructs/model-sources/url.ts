@@ -1,0 +1,201 @@
+// A model downloaded before the server starts: a fetch init container per scheme, then an unpack init container.
+import { k8s } from 'cdk8s-plus-28';
+
+import { resourceRequirements } from '../internal/resources';
+import { isEnvVarName, isQuantity, parseImage } from '../kubernetes-rules';
+import { ResourcesProps } from '../serving-props';
+import { ModelServer, ModelSourceConfig, ModelSourceContext } from './context';
+import { FETCH_SCRIPT, UNPACK_SCRIPT } from './download-scripts';
+import { sourceProblem } from './problem';
+
+/**
+ * The images that fetch a model, by URL scheme, pinned to exact releases. Each holds `sh` and its scheme's tool:
+ * `curl` (https://), `gcloud` (gs://), `aws` (s3://).
+ */
+export const DEFAULT_FETCH_IMAGES: { readonly https: string; readonly gs: string; readonly s3: string } = {
+  https: 'curlimages/curl:8.12.1',
+  gs: 'google/cloud-sdk:530.0.0-slim',
+  s3: 'amazon/aws-cli:2.27.9',
+};
+
+/** The image that checks the digest and unpacks: Alpine's busybox has `sha256sum`, `tar` with gzip and `unzip`. */
+export const DEFAULT_UNPACK_IMAGE = 'curlimages/curl:8.12.1';
+
+const MODEL_DIR = '/model';
+const SCRATCH_DIR = '/tmp';
+const DEFAULT_RESOURCES: ResourcesProps = { cpu: { request: '100m' }, memory: { request: '128Mi' } };
+/** gcloud and aws are Python programs: 512Mi leaves room for parallel transfers. */
+const DOWNLOAD_MEMORY_LIMIT = '512Mi';
+
+// Characters a URL may carry: no white space, quotes, `$`, backquotes, backslashes or parentheses, even though the
+// scripts only ever see the URL through an environment variable.
+const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~%+,=:@/-]*)?(\?[A-Za-z0-9._~%+,=:@/?&-]*)?$/;
+const BUCKET_URL = /^(gs|s3):\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](\/[A-Za-z0-9._~%+,=:@/-]*)?$/;
+const ARCHIVE_PATH = /^[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/;
+const SHA256 = /^[0-9a-fA-F]{64}$/;
+/** Variables the scripts read; `env` cannot set them. */
+const SCRIPT_ENV = ['MODEL_URL', 'MODEL_FORMAT', 'MODEL_FILE', 'MODEL_SHA256', 'MODEL_ARCHIVE_PATH', 'MODEL_VERSIONED', 'MODEL_DIR',
+  'MODEL_SCRATCH', 'HOME', 'CLOUDSDK_CONFIG'];
+
+type Format = 'tar.gz' | 'tar' | 'zip' | 'file' | 'folder';
+
+export interface UrlOptions {
+  /** The SHA-256 of the downloaded file, 64 hex digits; the pod does not start when it differs. @default - not checked */
+  readonly sha256?: string;
+  /**
+   * The folder inside the archive that holds the model (for TfServingApp: the one that holds the version folders).
+   * @default - the archive's top level
+   */
+  readonly archivePath?: string;
+  /** The image that fetches the URL; it needs `sh` and `curl`, `gcloud` or `aws` for its scheme. @default - DEFAULT_FETCH_IMAGES for the scheme */
+  readonly image?: string;
+  /** The image that checks the digest and unpacks; it needs `sh`, `sha256sum`, `tar` with gzip and `unzip`. @default DEFAULT_UNPACK_IMAGE */
+  readonly unpackImage?: string;
+  /** Of each of the two init containers. @default - cpu request 100m, memory request 128Mi, memory limit 512Mi */
+  readonly resources?: ResourcesProps;
+  /** The most the model (and, separately, the download) may take on the node's disk. @default - no limit */
+  readonly sizeLimit?: string;
+  /** Extra variables for the fetch tools, e.g. `AWS_REGION`, `AWS_ENDPOINT_URL` (MinIO) or `HTTPS_PROXY`. @default - none */
+  readonly env?: { [name: string]: string };
+}
+
+export class UrlModelSource {
+  constructor(private readonly url: string, private readonly options: UrlOptions) {}
+
+  public bind(context: ModelSourceContext): ModelSourceConfig {
+    const options = this.options ?? {};
+    const problems: string[] = [];
+    const format = this.checkUrl(context, problems);
+    checkOptions(context, options, format, problems);
+    if (problems.length > 0 || format === undefined) {
+      return { problems };
+    }
+    const scheme = this.url.slice(0, this.url.indexOf(':')) as 'https' | 'gs' | 's3';
+    const downloadVolume = `${context.volumeName}-download`;
+    const env = scriptEnv(this.url, format, options, context.server === ModelServer.TF_SERVING);
+    const resources = { cpu: options.resources?.cpu ?? DEFAULT_RESOURCES.cpu, memory: options.resources?.memory ?? DEFAULT_RESOURCES.memory };
+    const container = (step: string, image: string, script: string): k8s.Container => ({
+      name: `${context.volumeName}-${step}`,
+      image,
+      command: ['sh', '-c', script],
+      env,
+      resources: resourceRequirements(resources, DOWNLOAD_MEMORY_LIMIT),
+      volumeMounts: [{ name: context.volumeName, mountPath: MODEL_DIR }, { name: downloadVolume, mountPath: SCRATCH_DIR }],
+    });
+    const emptyDir = options.sizeLimit !== undefined ? { sizeLimit: k8s.Quantity.fromString(options.sizeLimit) } : {};
+    return {
+      volumes: [{ name: context.volumeName, emptyDir }, { name: downloadVolume, emptyDir }],
+      initContainers: [
+        container('fetch', options.image ?? DEFAULT_FETCH_IMAGES[scheme], FETCH_SCRIPT),
+        container('unpack', options.unpackImage ?? DEFAULT_UNPACK_IMAGE, UNPACK_SCRIPT),
+      ],
+    };
+  }
+
+  /** The format the URL names, or undefined (with a problem) when the URL is refused. */
+  private checkUrl(context: ModelSourceContext, problems: string[]): Format | undefined {
+    const url = this.url;
+    if (!(typeof url === 'string' && (HTTPS_URL.test(url) || BUCKET_URL.test(url)))) {
+      problems.push(sourceProblem(context, 'url', url, "must be an https://, gs:// or s3:// URL such as 'https://example.com/models/resnet.tar.gz' "
+        + '(letters, digits and . _ ~ % + , = : @ / - only)'));
+      return undefined;
+    }
+    const path = url.replace(/\?.*$/, '');
+    if (path.endsWith('/')) {
+      if (url.startsWith('https://')) {
+        problems.push(sourceProblem(context, 'url', url, 'names no file: an https:// URL must end with the file name; only gs:// and s3:// folders end in /'));
+        return undefined;
+      }
+      return 'folder';
+    }
+    const format = formatOf(path);
+    if (format === 'file' && context.server === ModelServer.TF_SERVING) {
+      problems.push(sourceProblem(context, 'url', url, 'is a single file, but TF Serving loads version folders (1/, 2/, ...): '
+        + "give a .tar.gz, .tgz, .tar or .zip that holds them, or a gs:// or s3:// folder ending in '/'"));
+      return undefined;
+    }
+    return format;
+  }
+}
+
+function formatOf(path: string): Format {
+  if (/\.(tar\.gz|tgz)$/.test(path)) {
+    return 'tar.gz';
+  }
+  if (path.endsWith('.tar')) {
+    return 'tar';
+  }
+  return path.endsWith('.zip') ? 'zip' : 'file';
+}
+
+function checkOptions(context: ModelSourceContext, options: UrlOptions, format: Format | undefined, problems: string[]): void {
+  const { sha256, archivePath, sizeLimit } = options;
+  if (sha256 !== undefined) {
+    if (!(typeof sha256 === 'string' && SHA256.test(sha256))) {
+      problems.push(sourceProblem(context, 'sha256', sha256, 'must be 64 hexadecimal digits'));
+    } else if (format === 'folder') {
+      problems.push(sourceProblem(context, 'sha256', sha256, 'cannot check a folder; give the URL of one file (e.g. a .tar.gz) to check it'));
+    }
+  }
+  if (archivePath !== undefined) {
+    if (!(typeof archivePath === 'string' && ARCHIVE_PATH.test(archivePath) && !archivePath.split('/').some(s => s === '..' || s === '.'))) {
+      problems.push(sourceProblem(context, 'archivePath', archivePath, "must be a relative folder path inside the archive, such as 'resnet/saved_model'"));
+    } else if (format === 'file' || format === 'folder') {
+      problems.push(sourceProblem(context, 'archivePath', archivePath, 'only applies to a .tar.gz, .tgz, .tar or .zip'));
+    }
+  }
+  if (sizeLimit !== undefined && !(typeof sizeLimit === 'string' && isQuantity(sizeLimit))) {
+    problems.push(sourceProblem(context, 'sizeLimit', sizeLimit, "must be a Kubernetes quantity such as '10Gi'"));
+  }
+  for (const prop of ['image', 'unpackImage'] as const) {
+    const image = options[prop];
+    if (image !== undefined) {
+      const parsed = typeof image === 'string' ? parseImage(image) : 'must be a string';
+      const problem = typeof parsed === 'string' ? parsed
+        : (parsed.tag === undefined && parsed.digest === undefined) || (parsed.tag === 'latest' && parsed.digest === undefined)
+          ? 'must be pinned to a release tag or a digest' : undefined;
+      if (problem) {
+        problems.push(sourceProblem(context, prop, image, problem));
+      }
+    }
+  }
+  checkResources(context, options.resources, problems);
+  for (const [name, value] of Object.entries(options.env ?? {})) {
+    if (!isEnvVarName(name) || SCRIPT_ENV.includes(name)) {
+      problems.push(sourceProblem(context, 'env name', name, SCRIPT_ENV.includes(name) ? 'is set by the download itself'
+        : "must consist of letters, digits, '_', '-' or '.' and not start with a digit"));
+    } else if (typeof value !== 'string') {
+      problems.push(sourceProblem(context, `env.${name}`, value, 'must be a string'));
+    }
+  }
+}
+
+function checkResources(context: ModelSourceContext, resources: ResourcesProps | undefined, problems: string[]): void {
+  for (const resource of ['cpu', 'memory'] as const) {
+    for (const bound of ['request', 'limit'] as const) {
+      const value = resources?.[resource]?.[bound];
+      if (value !== undefined && !(typeof value === 'string' && isQuantity(value))) {
+        problems.push(sourceProblem(context, `resources.${resource}.${bound}`, value, 'is not a Kubernetes quantity'));
+      }
+    }
+  }
+}
+
+function scriptEnv(url: string, format: Format, options: UrlOptions, versioned: boolean): k8s.EnvVar[] {
+  const path = url.replace(/\?.*$/, '');
+  const vars: Record<string, string | undefined> = {
+    MODEL_URL: url,
+    MODEL_FORMAT: format,
+    MODEL_FILE: format === 'folder' ? '' : path.slice(path.lastIndexOf('/') + 1),
+    MODEL_SHA256: options.sha256?.toLowerCase(),
+    MODEL_ARCHIVE_PATH: options.archivePath,
+    MODEL_VERSIONED: versioned ? 'true' : undefined,
+    MODEL_DIR,
+    MODEL_SCRATCH: `${SCRATCH_DIR}/model-download`,
+    // The root file system is read-only: the tools keep their settings and caches on the scratch emptyDir.
+    HOME: SCRATCH_DIR,
+    CLOUDSDK_CONFIG: `${SCRATCH_DIR}/gcloud`,
+    ...options.env,
+  };
+  return Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => ({ name, value }));
+}

@@ -1,0 +1,71 @@
+// The configuration files TF Serving reads, in protobuf text format, and the flags that point it at them.
+import { BatchingProps } from './props';
+
+/** Where the ConfigMap's files are mounted in the server container. */
+export const TF_CONFIG_DIR = '/etc/tf-serving';
+/** How often TF Serving re-reads models.config, in seconds. */
+export const MODEL_CONFIG_POLL_SECONDS = 60;
+export const PROMETHEUS_PATH = '/monitoring/prometheus/metrics';
+
+export interface ServedModel {
+  readonly name: string;
+  /** The folder or store URI holding the model's version folders. */
+  readonly basePath: string;
+}
+
+/** Protobuf text strings: quoted, with backslashes and quotes escaped (names and paths are validated anyway). */
+function quoted(value: string): string {
+  return `"${value.replace(/[\\"]/g, c => `\\${c}`)}"`;
+}
+
+/** A `ModelServerConfig` listing every model. */
+export function modelsConfig(models: ServedModel[]): string {
+  const entries = models.map(m => `  config {\n    name: ${quoted(m.name)}\n    base_path: ${quoted(m.basePath)}\n    model_platform: "tensorflow"\n  }\n`);
+  return `model_config_list {\n${entries.join('')}}\n`;
+}
+
+/** A `MonitoringConfig` that serves Prometheus metrics on the REST port. */
+export function monitoringConfig(): string {
+  return `prometheus_config {\n  enable: true\n  path: ${quoted(PROMETHEUS_PATH)}\n}\n`;
+}
+
+/** `BatchingParameters`: its numbers are wrapper messages (`{ value: n }`), so unset ones keep TF Serving's defaults. */
+export function batchingConfig(batching: BatchingProps): string {
+  const wrapped: Array<[string, number | undefined]> = [
+    ['max_batch_size', batching.maxBatchSize],
+    ['batch_timeout_micros', batching.batchTimeoutMicros],
+    ['max_enqueued_batches', batching.maxEnqueuedBatches],
+    ['num_batch_threads', batching.numBatchThreads],
+  ];
+  const lines = wrapped.filter(([, v]) => v !== undefined).map(([field, v]) => `${field} { value: ${v} }`);
+  lines.push(...(batching.allowedBatchSizes ?? []).map(size => `allowed_batch_sizes: ${size}`));
+  if (batching.padVariableLengthInputs !== undefined) {
+    lines.push(`pad_variable_length_inputs: ${batching.padVariableLengthInputs}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export interface TfConfigFiles {
+  /** File name to content, each a key of the ConfigMap. */
+  readonly files: Record<string, string>;
+  /** Flags for tensorflow_model_server, after the image entrypoint's own. */
+  readonly args: string[];
+}
+
+export function tfConfigFiles(options: { models?: ServedModel[]; monitoring: boolean; batching?: BatchingProps }): TfConfigFiles {
+  const files: Record<string, string> = {};
+  const args: string[] = [];
+  if (options.models) {
+    files['models.config'] = modelsConfig(options.models);
+    args.push(`--model_config_file=${TF_CONFIG_DIR}/models.config`, `--model_config_file_poll_wait_seconds=${MODEL_CONFIG_POLL_SECONDS}`);
+  }
+  if (options.monitoring) {
+    files['monitoring.config'] = monitoringConfig();
+    args.push(`--monitoring_config_file=${TF_CONFIG_DIR}/monitoring.config`);
+  }
+  if (options.batching) {
+    files['batching.config'] = batchingConfig(options.batching);
+    args.push('--enable_batching', `--batching_parameters_file=${TF_CONFIG_DIR}/batching.config`);
+  }
+  return { files, args };
+}
