@@ -56,7 +56,7 @@ export function resolveModel(p: PropProblems, source: unknown, context: ModelSou
   problems.forEach(problem => p.add(problem));
   const volumes = config.volumes ?? [];
   const location = config.uri !== undefined ? ModelLocation.URI : config.inImage ? ModelLocation.IMAGE : ModelLocation.VOLUME;
-  if (location === ModelLocation.VOLUME && !volumes.some(v => v.name === context.volumeName)) {
+  if (problems.length === 0 && location === ModelLocation.VOLUME && !volumes.some(v => v.name === context.volumeName)) {
     p.add(`${context.prop} gives no volume named '${context.volumeName}', no uri and no inImage: the server would find no model`);
   }
   const initContainers = config.initContainers ?? [];

@@ -59,7 +59,7 @@ export const UNPACK_SCRIPT = [
   'case "$MODEL_FORMAT" in',
   '  tar.gz|tar|zip)',
   '    out="$MODEL_DIR"',
-  '    if [ -n "${MODEL_ARCHIVE_PATH:-}" ]; then out=$MODEL_SCRATCH/unpacked; mkdir -p "$out"; fi',
+  '    if [ -n "${MODEL_ARCHIVE_PATH:-}" ]; then out="$MODEL_SCRATCH/unpacked"; mkdir -p "$out"; fi',
   '    case "$MODEL_FORMAT" in',
   '      tar.gz) tar -xzof "$target" -C "$out" ;;',
   '      tar) tar -xof "$target" -C "$out" ;;',
