@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 
 import { appIdentity, mayRunSeveralReplicas } from './internal/identity';
 import {
-  checkDistinctPodNames, createModelClaims, modelInitContainers, ModelLocation, modelMounts, modelWaivers, ResolvedModel, resolveModel,
+  checkDistinctPodNames, createModelClaims, ModelLocation, modelMounts, modelPodPieces, modelWaivers, ResolvedModel, resolveModel,
 } from './internal/model-binding';
 import { registerAppName } from './internal/name-registry';
 import {
@@ -89,6 +89,7 @@ export class ModelServingApp extends Construct {
     const identity = appIdentity(this.name, props.namespace, props.image, props.component ?? 'model-server', props.partOf);
     registerAppName({ construct: this, constructType: 'ModelServingApp', name: this.name, namespace: props.namespace });
     this.claims = createModelClaims(this, identity, models);
+    const modelPod = modelPodPieces(models, props.security);
     const modelEnv = props.model?.env !== undefined && this.modelPath !== undefined ? [{ name: props.model.env, value: this.modelPath }] : [];
 
     this.deployment = createDeployment(this, identity, {
@@ -98,8 +99,8 @@ export class ModelServingApp extends Construct {
       resources: props.resources,
       defaultMemoryLimit: '512Mi',
       probes: props.probes,
-      initContainers: modelInitContainers(models, props.security),
-      volumes: models.flatMap(m => m.volumes),
+      initContainers: modelPod.initContainers,
+      volumes: modelPod.volumes,
       volumeMounts: modelMounts(models),
       security: props.security,
     }, {

@@ -4,7 +4,7 @@ import { createHash } from 'crypto';
 
 import { appIdentity, mayRunSeveralReplicas } from './internal/identity';
 import {
-  checkDistinctPodNames, createModelClaims, modelInitContainers, ModelLocation, modelMounts, modelWaivers, ResolvedModel, resolveModel,
+  checkDistinctPodNames, createModelClaims, ModelLocation, modelMounts, modelPodPieces, modelWaivers, ResolvedModel, resolveModel,
 } from './internal/model-binding';
 import { registerAppName } from './internal/name-registry';
 import { createAutoscaler, createDeployment, createDisruptionBudget, createService } from './internal/objects';
@@ -105,6 +105,7 @@ export class TfServingApp extends Construct {
     const configVolumes: k8s.Volume[] = fileNames.length > 0
       ? [{ name: CONFIG_VOLUME, configMap: { name: this.configMap.name, items: fileNames.map(key => ({ key, path: key })) } }] : [];
     this.claims = createModelClaims(this, identity, resolved.models);
+    const modelPod = modelPodPieces(resolved.models, props.security);
     this.deployment = createDeployment(this, identity, {
       image,
       ports: [{ name: 'http', containerPort: TF_SERVING_REST_PORT }, { name: 'grpc', containerPort: TF_SERVING_GRPC_PORT }],
@@ -114,12 +115,12 @@ export class TfServingApp extends Construct {
         ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })),
       ],
       args: config.args,
-      initContainers: modelInitContainers(resolved.models, props.security),
+      initContainers: modelPod.initContainers,
       resources: props.resources,
       defaultMemoryLimit: '1Gi',
       // TF Serving opens its ports once the models of its configuration are loaded.
       probes: { readiness: `/v1/models/${this.modelName}` },
-      volumes: [...resolved.models.flatMap(m => m.volumes), ...configVolumes],
+      volumes: [...modelPod.volumes, ...configVolumes],
       volumeMounts: [
         ...modelMounts(resolved.models),
         ...(configVolumes.length > 0 ? [{ name: CONFIG_VOLUME, mountPath: TF_CONFIG_DIR, readOnly: true }] : []),

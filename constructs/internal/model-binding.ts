@@ -101,24 +101,40 @@ export function modelMounts(models: ResolvedModel[]): k8s.VolumeMount[] {
     .map(m => ({ name: m.context.volumeName, mountPath: m.context.mountPath, readOnly: true }));
 }
 
+/** The init containers of the models and the volumes of the pod that the models need. */
+export interface ModelPodPieces {
+  readonly initContainers: k8s.Container[];
+  readonly volumes: k8s.Volume[];
+}
+
 /**
  * The init containers, hardened like the server and stricter: whatever the pod's opt-outs, they run as the non-root
- * UID on a read-only root file system (their sources mount writable emptyDirs), without capabilities.
+ * UID on a read-only root file system, without capabilities. One without a /tmp gets an emptyDir there, since tools
+ * write temporary files.
  */
-export function modelInitContainers(models: ResolvedModel[], security: SecurityProps | undefined): k8s.Container[] {
+export function modelPodPieces(models: ResolvedModel[], security: SecurityProps | undefined): ModelPodPieces {
   const uid = security?.runAsUser ?? DEFAULT_UID;
   const gid = security?.runAsGroup ?? DEFAULT_UID;
-  return models.flatMap(m => m.initContainers).map(container => ({
-    ...container,
-    resources: container.resources ?? resourceRequirements(undefined, DEFAULT_INIT_MEMORY_LIMIT),
-    securityContext: {
-      ...containerSecurityContext({ readOnlyRootFilesystem: true }),
-      runAsNonRoot: true,
-      runAsUser: uid,
-      runAsGroup: gid,
-      seccompProfile: { type: 'RuntimeDefault' },
-    },
-  }));
+  const volumes = models.flatMap(m => m.volumes);
+  const initContainers = models.flatMap(m => m.initContainers).map(container => {
+    const hasTmp = (container.volumeMounts ?? []).some(mount => mount.mountPath === '/tmp');
+    if (!hasTmp) {
+      volumes.push({ name: `${container.name}-tmp`, emptyDir: {} });
+    }
+    return {
+      ...container,
+      resources: container.resources ?? resourceRequirements(undefined, DEFAULT_INIT_MEMORY_LIMIT),
+      securityContext: {
+        ...containerSecurityContext({ readOnlyRootFilesystem: true }),
+        runAsNonRoot: true,
+        runAsUser: uid,
+        runAsGroup: gid,
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
+      volumeMounts: [...(container.volumeMounts ?? []), ...(hasTmp ? [] : [{ name: `${container.name}-tmp`, mountPath: '/tmp' }])],
+    };
+  });
+  return { initContainers, volumes };
 }
 
 const DEFAULT_INIT_MEMORY_LIMIT = '512Mi';
