@@ -1,14 +1,17 @@
-import { k8s } from 'cdk8s-plus-28';
-
+import { ConstructMount } from './internal/construct-mount';
 import { PropProblems } from './internal/problems';
 import { isDns1123Subdomain, waiverAnnotation } from './kubernetes-rules';
+import { Mount } from './mount';
 
-/** The volume, mount and settings that make a model visible to TF Serving at `<MODEL_BASE_PATH>/<MODEL_NAME>`. */
+/**
+ * What a model source adds to the server's pod so that TF Serving finds the model at `<MODEL_BASE_PATH>/<MODEL_NAME>`.
+ * The construct consumes a source only through this and `ModelSource`'s internal hooks.
+ */
 export interface BoundModelSource {
   /** What MODEL_BASE_PATH is set to. */
   readonly modelBasePath: string;
-  readonly volumes: k8s.Volume[];
-  readonly volumeMounts: k8s.VolumeMount[];
+  /** Volumes of the server by path. */
+  readonly mounts: { readonly [path: string]: Mount };
   /** Waiver annotations for policy rules this source breaks, each with its reason. */
   readonly waivers: Record<string, string>;
 }
@@ -55,6 +58,11 @@ export abstract class ModelSource {
   public _needsCustomImage(): boolean {
     return false;
   }
+
+  /** @internal True when the source sets MODEL_BASE_PATH itself, so a `modelBasePath` prop would be ignored. */
+  public _setsModelBasePath(): boolean {
+    return false;
+  }
 }
 
 class ClaimModelSource extends ModelSource {
@@ -67,12 +75,8 @@ class ClaimModelSource extends ModelSource {
   }
 
   public _bind(modelBasePath: string, modelName: string): BoundModelSource {
-    return {
-      modelBasePath,
-      volumes: [{ name: MODEL_VOLUME, persistentVolumeClaim: { claimName: this.claimName, readOnly: true } }],
-      volumeMounts: [{ name: MODEL_VOLUME, mountPath: `${modelBasePath}/${modelName}`, readOnly: true }],
-      waivers: {},
-    };
+    const volume = { persistentVolumeClaim: { claimName: this.claimName, readOnly: true } };
+    return { modelBasePath, mounts: { [`${modelBasePath}/${modelName}`]: new ConstructMount(MODEL_VOLUME, volume, true) }, waivers: {} };
   }
 }
 
@@ -91,7 +95,11 @@ class UriModelSource extends ModelSource {
   }
 
   public _bind(): BoundModelSource {
-    return { modelBasePath: this.split().parent, volumes: [], volumeMounts: [], waivers: {} };
+    return { modelBasePath: this.split().parent, mounts: {}, waivers: {} };
+  }
+
+  public _setsModelBasePath(): boolean {
+    return true;
   }
 
   private split(): { parent: string; modelFolder: string } {
@@ -105,7 +113,7 @@ class ImageModelSource extends ModelSource {
   public _check(): void {}
 
   public _bind(modelBasePath: string): BoundModelSource {
-    return { modelBasePath, volumes: [], volumeMounts: [], waivers: {} };
+    return { modelBasePath, mounts: {}, waivers: {} };
   }
 
   public _needsCustomImage(): boolean {
@@ -123,10 +131,10 @@ class HostPathModelSource extends ModelSource {
   }
 
   public _bind(modelBasePath: string, modelName: string): BoundModelSource {
+    const volume = { hostPath: { path: this.path, type: 'Directory' } };
     return {
       modelBasePath,
-      volumes: [{ name: MODEL_VOLUME, hostPath: { path: this.path, type: 'Directory' } }],
-      volumeMounts: [{ name: MODEL_VOLUME, mountPath: `${modelBasePath}/${modelName}`, readOnly: true }],
+      mounts: { [`${modelBasePath}/${modelName}`]: new ConstructMount(MODEL_VOLUME, volume, true) },
       waivers: {
         [waiverAnnotation('pss-restricted/host-path')]: HOST_PATH_REASON,
       },
