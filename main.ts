@@ -60,13 +60,18 @@ export class JokemeterChart extends Chart {
   }
 }
 
-/** TF Serving's half_plus_two demo model, autoscaled on CPU; tiny requests make the autoscaler react in a demo. */
+/**
+ * TF Serving's half_plus_two demo model, autoscaled on CPU; tiny requests make the autoscaler react in a demo. The model is
+ * TF Serving's own test model, downloaded from its release archive before the server starts, so a fresh cluster needs nothing.
+ */
 export class HalfPlusTwoChart extends Chart {
   constructor(scope: Construct, id: string, props: ChartProps = {}) {
     super(scope, id, props);
     new TfServingApp(this, 'half-plus-two', {
       modelName: 'half_plus_two',
-      modelSource: ModelSource.fromClaim('half-plus-two-model'),
+      modelSource: ModelSource.fromUrl('https://github.com/tensorflow/serving/archive/refs/tags/2.14.1.tar.gz', {
+        archivePath: 'serving-2.14.1/tensorflow_serving/servables/tensorflow/testdata/saved_model_half_plus_two_cpu',
+      }),
       service: { type: ServiceType.NODE_PORT, nodePort: 30001 },
       autoscaling: { minReplicas: 1, maxReplicas: 3, cpuUtilization: 20 },
       resources: { cpu: { request: '5m' }, memory: { request: '32M' } },

@@ -1,23 +1,23 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
-import { appIdentity, mayRunSeveralReplicas } from './internal/identity';
+import { EnvValue } from './env-value';
+import { checkWorkload } from './internal/check-workload';
 import {
-  checkDistinctPodNames, createModelClaims, ModelLocation, modelMounts, modelPodPieces, modelWaivers, ResolvedModel, resolveModel,
+  bindModel,   BoundModel, createModelClaims, MODEL_SOURCE, modelInitContainers, ModelLocation, modelServerMounts, modelWaivers, reportModelProblems,
 } from './internal/model-binding';
-import { registerAppName } from './internal/name-registry';
-import {
-  createAutoscaler, createDeployment, createDisruptionBudget, createIngress, createService, servicePort,
-} from './internal/objects';
+import { Pipeline, resolveChecked } from './internal/pipeline';
 import { PropProblems } from './internal/problems';
-import { DEFAULT_WRITABLE_PATHS, writableVolumes } from './internal/security';
-import * as validate from './internal/validate-props';
+import { AUTOSCALING, INGRESS, RESOURCES, SERVICE, WORKLOAD_FIELDS } from './internal/prop-shapes';
+import { buildServingWorkload } from './internal/render-workload';
+import { resolveWorkload } from './internal/resolve-workload';
+import { number, object, string } from './internal/shape';
+import { checkLabelValue, checkPort } from './internal/validate-props';
 import { isEnvVarName } from './kubernetes-rules';
 import { ModelSource } from './model-source';
 import { ModelServer } from './model-sources/context';
-import {
-  AutoscalingProps, IngressProps, ProbesProps, ResourcesProps, ServiceProps, ServiceType, ServingWorkloadProps,
-} from './serving-props';
+import { AutoscalingProps, IngressProps, ResourcesProps, ServiceProps, ServiceType, ServingWorkloadProps } from './serving-props';
+import { ServingWorkloadSpec } from './serving-spec';
 
 /** The model a ModelServingApp serves, and how the server finds it. */
 export interface ModelProps {
@@ -41,9 +41,7 @@ export interface ModelServingAppProps extends ServingWorkloadProps {
   readonly replicas?: number;
   /** @default - cpu request 100m, memory request 256Mi, memory limit 512Mi (or the request, if larger) */
   readonly resources?: ResourcesProps;
-  /** @default - a startup and a liveness probe by TCP on the server port, no readiness probe */
-  readonly probes?: ProbesProps;
-  /** @default - a ClusterIP Service on port 80 to the server port */
+  /** @default - a ClusterIP Service on port 80 to the server port (NodePort when only `nodePort` is given) */
   readonly service?: ServiceProps;
   /** @default - no Ingress */
   readonly ingress?: IngressProps;
@@ -57,21 +55,137 @@ export interface ModelServingAppProps extends ServingWorkloadProps {
   readonly model?: ModelProps;
 }
 
+/** A ModelServingApp's resolved spec: the workload, and where the server finds the model. */
+export interface ModelServingAppSpec extends ServingWorkloadSpec {
+  /** A folder, or the URI of `ModelSource.fromUri`; undefined without the `model` prop. */
+  readonly modelPath?: string;
+}
+
+/** The spec, with the bound model source that only the construct reads. */
+interface ModelServingInternalSpec extends ModelServingAppSpec {
+  readonly bound: BoundModel[];
+}
+
+export const DEFAULT_MODEL_SERVING_PORT = 8080;
+
+const MODEL_SERVING_APP: Pipeline<ModelServingAppProps, ModelServingInternalSpec> = {
+  constructType: 'ModelServingApp',
+  shape: object<ModelServingAppProps>({
+    ...WORKLOAD_FIELDS,
+    image: string,
+    port: number,
+    replicas: number,
+    resources: RESOURCES,
+    service: SERVICE,
+    ingress: INGRESS,
+    autoscaling: AUTOSCALING,
+    component: string,
+    partOf: string,
+    model: object<ModelProps>({ source: MODEL_SOURCE, path: string, env: string }),
+  }),
+  resolve: (props, id) => withModel(props, id, bound => resolveWorkload(props, {
+    constructType: 'ModelServingApp',
+    name: props.name ?? id,
+    image: props.image,
+    component: props.component ?? 'model-server',
+    partOf: props.partOf,
+    ports: [{ name: 'http', containerPort: props.port ?? DEFAULT_MODEL_SERVING_PORT }],
+    defaultMemoryLimit: '512Mi',
+    // A TCP check: a server that accepts connections gets traffic, and `check --strict` passes by default.
+    defaultReadiness: {},
+    resources: props.resources,
+    replicas: props.replicas,
+    autoscaling: props.autoscaling,
+    service: props.service,
+    defaultServiceType: ServiceType.CLUSTER_IP,
+    defaultServicePort: 80,
+    ingress: props.ingress,
+    ownMounts: modelServerMounts(bound),
+    ownAnnotations: modelWaivers(bound),
+  })),
+  check: (p: PropProblems, spec, props) => {
+    checkWorkload(p, spec, props);
+    checkPort(p, 'port', props.port);
+    checkLabelValue(p, 'component', props.component);
+    checkLabelValue(p, 'partOf', props.partOf);
+    checkModel(p, spec, props);
+  },
+};
+
+/** Binds the model source, resolves the workload with its mounts, then adds its init containers and variable. */
+function withModel(props: ModelServingAppProps, id: string, resolve: (bound: BoundModel[]) => ServingWorkloadSpec): ModelServingInternalSpec {
+  const name = props.name ?? id;
+  const model = props.model;
+  const autoscaling = props.autoscaling;
+  const bound = model ? [bindModel(model.source, {
+    server: ModelServer.GENERIC,
+    prop: 'model.source',
+    modelName: name,
+    mountPath: model.path ?? `/models/${name}`,
+    volumeName: 'model',
+    mayRunSeveralReplicas: autoscaling ? autoscaling.maxReplicas > 1 : (props.replicas ?? 1) > 1,
+  })] : [];
+  const workload = resolve(bound);
+  const modelPath = bound[0] ? (bound[0].uri ?? bound[0].context.mountPath) : undefined;
+  // A bad name is reported as model.env alone, not again as an env name.
+  const env = model?.env !== undefined && isEnvVarName(model.env) && modelPath !== undefined ? { [model.env]: EnvValue.fromValue(modelPath) } : {};
+  return {
+    ...workload,
+    server: { ...workload.server, env: { ...workload.server.env, ...env } },
+    initContainers: [...modelInitContainers(bound, workload), ...workload.initContainers],
+    modelPath,
+    bound,
+  };
+}
+
+function checkModel(p: PropProblems, spec: ModelServingInternalSpec, props: ModelServingAppProps): void {
+  const model = props.model;
+  const bound = spec.bound[0];
+  if (!model || !bound) {
+    return;
+  }
+  reportModelProblems(p, spec.bound);
+  const path = bound.context.mountPath;
+  if (model.path !== undefined) {
+    p.check(/^\/[^\s:]*[^/\s:]$/.test(model.path), 'model.path', model.path, "must be an absolute folder path starting with '/', without a trailing '/'");
+  }
+  if (bound.location !== ModelLocation.URI) {
+    // Two mounts at one path are refused by Kubernetes; a mount over a model in the image hides it.
+    p.check(!spec.security.writablePaths.includes(path) && props.mounts?.[path] === undefined, 'model.path', path,
+      'is also a writable path or in mounts; give the model a folder of its own');
+  }
+  if (model.env !== undefined) {
+    p.check(isEnvVarName(model.env), 'model.env', model.env, "must consist of letters, digits, '_', '-' or '.' and not start with a digit");
+    p.check(props.env?.[model.env] === undefined, 'model.env', model.env, 'is also set in env; the construct sets it to the model path');
+  }
+  if (bound.location === ModelLocation.URI) {
+    p.check(model.env !== undefined, 'model.env', model.env, `is required with ModelSource.fromUri: the server reads ${bound.uri} itself and must be told where`);
+    p.check(model.path === undefined, 'model.path', model.path, 'cannot be set with ModelSource.fromUri: nothing is mounted');
+  }
+}
+
 /**
- * A model API behind a Service: a Deployment, a Service, and optionally an Ingress, a HorizontalPodAutoscaler
- * and a PodDisruptionBudget, hardened to the Pod Security Standards 'restricted' profile.
+ * A model API behind a Service: a Deployment, a Service, and optionally an Ingress, a HorizontalPodAutoscaler,
+ * a PodDisruptionBudget and a ServiceAccount, hardened to the Pod Security Standards 'restricted' profile.
  */
 export class ModelServingApp extends Construct {
+  /** The props with every default applied: what the objects are made from. */
+  public readonly spec: ModelServingAppSpec;
   /** The base name of every object emitted. */
   public readonly name: string;
+  /** The port the server listens on. */
   public readonly port: number;
+  /** The default child (`Node.of(app).defaultChild`). */
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
   /** Undefined without the `ingress` prop. */
   public readonly ingress?: k8s.KubeIngress;
   /** Undefined without the `autoscaling` prop. */
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
+  /** Undefined when the app runs one replica at most, unless `disruptionBudget` is true. */
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
+  /** Undefined without the `serviceAccount` prop. */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
   /** Where the server finds the model: a folder, or the URI of `ModelSource.fromUri`. Undefined without the `model` prop. */
   public readonly modelPath?: string;
   /** The PersistentVolumeClaims the model source asked for (`ModelSource.fromClaim(name, { create })`). */
@@ -79,97 +193,18 @@ export class ModelServingApp extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelServingAppProps) {
     super(scope, id);
-    props = props ?? {}; // JavaScript callers may pass nothing; the checks below then name what is missing.
-    this.name = props.name ?? id;
-    this.port = props.port ?? 8080;
-    const model = checkProps(this, this.name, props);
-    const models = model ? [model] : [];
-    this.modelPath = model ? (model.uri ?? model.context.mountPath) : undefined;
-
-    const identity = appIdentity(this.name, props.namespace, props.image, props.component ?? 'model-server', props.partOf);
-    registerAppName({ construct: this, constructType: 'ModelServingApp', name: this.name, namespace: props.namespace });
-    this.claims = createModelClaims(this, identity, models);
-    const modelPod = modelPodPieces(models, props.security);
-    const modelEnv = props.model?.env !== undefined && this.modelPath !== undefined ? [{ name: props.model.env, value: this.modelPath }] : [];
-
-    this.deployment = createDeployment(this, identity, {
-      image: props.image,
-      ports: [{ name: 'http', containerPort: this.port }],
-      env: [...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })), ...modelEnv],
-      resources: props.resources,
-      defaultMemoryLimit: '512Mi',
-      probes: props.probes,
-      initContainers: modelPod.initContainers,
-      volumes: modelPod.volumes,
-      volumeMounts: modelMounts(models),
-      security: props.security,
-    }, {
-      replicas: props.autoscaling ? undefined : (props.replicas ?? 1),
-      rollingUpdate: props.rollingUpdate,
-      revisionHistoryLimit: props.revisionHistoryLimit,
-      annotations: modelWaivers(models),
-    });
-    const serviceOptions = { props: props.service, targetPortName: 'http', defaultType: ServiceType.CLUSTER_IP, defaultPort: 80 };
-    this.service = createService(this, identity, serviceOptions);
-    if (props.ingress) {
-      this.ingress = createIngress(this, identity, props.ingress, this.name, servicePort(serviceOptions));
-    }
-    if (props.autoscaling) {
-      this.autoscaler = createAutoscaler(this, identity, props.autoscaling, this.name);
-    }
-    if (props.disruptionBudget ?? mayRunSeveralReplicas(props.replicas, props.autoscaling)) {
-      this.disruptionBudget = createDisruptionBudget(this, identity);
-    }
+    const spec = resolveChecked(this, MODEL_SERVING_APP, props);
+    this.spec = spec;
+    this.name = spec.name;
+    this.port = spec.server.ports[0].containerPort;
+    this.modelPath = spec.modelPath;
+    this.claims = createModelClaims(this, spec, spec.bound);
+    const objects = buildServingWorkload(this, this.spec);
+    this.deployment = objects.deployment;
+    this.service = objects.service;
+    this.ingress = objects.ingress;
+    this.autoscaler = objects.autoscaler;
+    this.disruptionBudget = objects.disruptionBudget;
+    this.serviceAccount = objects.serviceAccount;
   }
-}
-
-function checkProps(scope: Construct, name: string, props: ModelServingAppProps): ResolvedModel | undefined {
-  const p = new PropProblems('ModelServingApp', scope);
-  validate.checkWorkloadProps(p, name, props);
-  validate.checkImage(p, 'image', props.image);
-  validate.checkPort(p, 'port', props.port);
-  validate.checkEnv(p, props.env);
-  validate.checkProbes(p, props.probes);
-  validate.checkIngress(p, props.ingress);
-  validate.checkLabelValue(p, 'component', props.component);
-  validate.checkLabelValue(p, 'partOf', props.partOf);
-  const model = props.model !== undefined ? resolveModelProp(p, name, props) : undefined;
-  p.throwIfAny();
-  return model;
-}
-
-function resolveModelProp(p: PropProblems, name: string, props: ModelServingAppProps): ResolvedModel | undefined {
-  const model = props.model as ModelProps;
-  if (typeof model !== 'object' || model === null) {
-    p.check(false, 'model', model, 'must be { source, path?, env? }');
-    return undefined;
-  }
-  const path = model.path ?? `/models/${name}`;
-  const writable = props.security?.writablePaths ?? DEFAULT_WRITABLE_PATHS;
-  if (model.path !== undefined) {
-    p.check(typeof model.path === 'string' && /^\/[^\s:]*[^/\s:]$/.test(model.path), 'model.path', model.path,
-      "must be an absolute folder path starting with '/', without a trailing '/'");
-  }
-  p.check(!writable.includes(path), 'model.path', path, 'is also a writable path: Kubernetes refuses two mounts at one path');
-  if (model.env !== undefined) {
-    p.check(typeof model.env === 'string' && isEnvVarName(model.env), 'model.env', model.env,
-      "must consist of letters, digits, '_', '-' or '.' and not start with a digit");
-    p.check(props.env?.[model.env] === undefined, 'model.env', model.env, 'is also set in env; the construct sets it to the model path');
-  }
-  const resolved = resolveModel(p, model.source, {
-    server: ModelServer.GENERIC,
-    prop: 'model.source',
-    modelName: name,
-    mountPath: path,
-    volumeName: 'model',
-    mayRunSeveralReplicas: mayRunSeveralReplicas(props.replicas, props.autoscaling),
-  });
-  if (resolved?.location === ModelLocation.URI) {
-    p.check(model.env !== undefined, 'model.env', model.env, `is required with ModelSource.fromUri: the server reads ${resolved.uri} itself and must be told where`);
-    p.check(model.path === undefined, 'model.path', model.path, 'cannot be set with ModelSource.fromUri: nothing is mounted');
-  }
-  if (resolved) {
-    checkDistinctPodNames(p, [resolved], writableVolumes(props.security).volumes.map(v => v.name));
-  }
-  return resolved;
 }

@@ -1,4 +1,12 @@
-// Props shared by every serving construct: one vocabulary for resources, Service, Ingress, autoscaling and security.
+// Props shared by every serving construct: one vocabulary for resources, Service, Ingress, autoscaling, security and the pod.
+import { k8s } from 'cdk8s-plus-28';
+
+import { AdditionalContainerProps } from './container-props';
+import { EnvValue } from './env-value';
+import { Mount } from './mount';
+import { ProbesProps } from './probe-props';
+import { AutomountTokenOptIn, ServiceAccountProps } from './service-account-props';
+import { TopologySpreadProps } from './topology-spread-props';
 
 /** How the Service exposes the model server; the values are the Kubernetes wire strings. */
 export enum ServiceType {
@@ -22,7 +30,15 @@ export interface ResourceRange {
   readonly limit?: string;
 }
 
-/** CPU and memory of the server container. */
+/** GPUs or another extended resource of a device plugin. */
+export interface GpuProps {
+  /** Whole devices; the count goes in limits, and requests equal it. */
+  readonly count: number;
+  /** The device plugin's resource name, e.g. `amd.com/gpu`. @default 'nvidia.com/gpu' */
+  readonly resource?: string;
+}
+
+/** CPU, memory and devices of a container. */
 export interface ResourcesProps {
   /**
    * CPU in cores (`'500m'`, `'0.5'`, `'1'`).
@@ -34,25 +50,10 @@ export interface ResourcesProps {
    * @default - request '256Mi'; limit the larger of the request and the construct's default limit
    */
   readonly memory?: ResourceRange;
-}
-
-/** HTTP GET paths on the server port; each probe is created only when its path is given, except liveness. */
-export interface ProbesProps {
-  /**
-   * Checked until the server has started; the other probes wait for it, so a slow model load is not killed.
-   * @default - the readiness path if given, else a TCP check of the server port, allowing 5 minutes to start
-   */
-  readonly startup?: string;
-  /**
-   * Gates traffic from the Service.
-   * @default - no readiness probe
-   */
-  readonly readiness?: string;
-  /**
-   * Restarts a hung server.
-   * @default - a TCP check of the server port
-   */
-  readonly liveness?: string;
+  /** @default - no GPU */
+  readonly gpu?: GpuProps;
+  /** Local disk for logs, emptyDirs and the writable layer (`'2Gi'`). @default - no request and no limit */
+  readonly ephemeralStorage?: ResourceRange;
 }
 
 export interface ServiceProps {
@@ -126,7 +127,7 @@ export interface SecurityProps {
    * @default true
    */
   readonly readOnlyRootFilesystem?: boolean;
-  /** Folders the server writes to. @default ['/tmp'] */
+  /** Folders the containers write to, each an emptyDir; `/tmp` is added while the root file system is read-only. @default ['/tmp'] */
   readonly writablePaths?: string[];
   /**
    * Run as root (UID 0). Breaks 'restricted'; only for images that cannot run otherwise.
@@ -144,8 +145,20 @@ export interface ServingWorkloadProps {
   readonly name?: string;
   /** @default - the chart's namespace, else the kubectl context's */
   readonly namespace?: string;
-  /** Plain environment variables. @default - none */
-  readonly env?: { [name: string]: string };
+  /** Environment variables of the server: strings, or `EnvValue.fromSecret/fromConfigMap/fromField`. @default - none */
+  readonly env?: { [name: string]: string | EnvValue };
+  /** Secrets whose keys all become variables of the server (`envFrom`). @default - none */
+  readonly envFromSecrets?: string[];
+  /** ConfigMaps whose keys all become variables of the server (`envFrom`). @default - none */
+  readonly envFromConfigMaps?: string[];
+  /** Volumes of the server by path: `{ '/etc/tls': Mount.secret('tls') }`. @default - only the writable paths */
+  readonly mounts?: { [path: string]: Mount };
+  /** @default - see the construct's probes */
+  readonly probes?: ProbesProps;
+  /** The server's command, replacing the image's entrypoint. @default - the image's entrypoint */
+  readonly command?: string[];
+  /** The server's arguments. @default - the image's (TfServingApp: its own flags, then these) */
+  readonly args?: string[];
   /** @default - Kubernetes' rolling update, 25% surge and 25% unavailable */
   readonly rollingUpdate?: RollingUpdateProps;
   /** Old ReplicaSets kept for `kubectl rollout undo`. @default 10 (Kubernetes' default) */
@@ -157,4 +170,41 @@ export interface ServingWorkloadProps {
    * @default - true when the app may run more than one replica (replicas above 1, or autoscaling)
    */
   readonly disruptionBudget?: boolean;
+  /** Seconds a new pod must be ready before it counts as available, so a server that crashes after a few seconds stops a rollout. @default 0 */
+  readonly minReadySeconds?: number;
+  /** Seconds a rollout may make no progress before `kubectl rollout status` reports it failed. @default 600 (Kubernetes' default) */
+  readonly progressDeadlineSeconds?: number;
+  /** Why this version is rolled out, shown by `kubectl rollout history` (the `kubernetes.io/change-cause` annotation). @default - none */
+  readonly changeCause?: string;
+  /** An existing ServiceAccount the pods run as; not with `serviceAccount`. @default - the namespace's default ServiceAccount */
+  readonly serviceAccountName?: string;
+  /** Creates the ServiceAccount `<name>` for the pods, e.g. for cloud workload identity. @default - none is created */
+  readonly serviceAccount?: ServiceAccountProps;
+  /** Mounts the Kubernetes API token, for servers that call the API; needs a reason. @default - no token is mounted */
+  readonly automountServiceAccountToken?: AutomountTokenOptIn;
+  /** Secrets with registry credentials for private images. @default - none */
+  readonly imagePullSecrets?: string[];
+  /** Node labels the pods require, e.g. `cloud.google.com/gke-accelerator: nvidia-l4`. @default - none */
+  readonly nodeSelector?: { [key: string]: string };
+  /** Taints the pods tolerate, e.g. of a GPU node pool. @default - none */
+  readonly tolerations?: k8s.Toleration[];
+  /** Node and pod affinity, in Kubernetes' own shape. @default - none */
+  readonly affinity?: k8s.Affinity;
+  /** @default - the cluster's default priority */
+  readonly priorityClassName?: string;
+  /**
+   * Spreads the pods across nodes; `false` turns it off.
+   * @default - when the app may run more than one replica, a soft spread (ScheduleAnyway) across nodes
+   */
+  readonly topologySpread?: boolean | TopologySpreadProps;
+  /** Labels of the pods, merged with the construct's own; a key of ours may not be overwritten. @default - none */
+  readonly podLabels?: { [key: string]: string };
+  /** Annotations of the pods, merged with the construct's own (config hash). @default - none */
+  readonly podAnnotations?: { [key: string]: string };
+  /** Annotations of the Deployment, merged with the construct's own (waivers, change cause). @default - none */
+  readonly annotations?: { [key: string]: string };
+  /** Containers that run to completion before the server starts, e.g. to fetch a model. @default - none */
+  readonly initContainers?: AdditionalContainerProps[];
+  /** Containers beside the server, e.g. a metrics exporter. @default - none */
+  readonly sidecars?: AdditionalContainerProps[];
 }

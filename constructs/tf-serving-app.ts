@@ -2,28 +2,35 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 
-import { appIdentity, mayRunSeveralReplicas } from './internal/identity';
+import { EnvValue } from './env-value';
+import { checkWorkload } from './internal/check-workload';
+import { ConstructMount } from './internal/construct-mount';
 import {
-  checkDistinctPodNames, createModelClaims, ModelLocation, modelMounts, modelPodPieces, modelWaivers, ResolvedModel, resolveModel,
+  bindModel,   BoundModel, createModelClaims, MODEL_SOURCE, modelInitContainers, ModelLocation, modelServerMounts, modelWaivers, reportModelProblems,
 } from './internal/model-binding';
-import { registerAppName } from './internal/name-registry';
-import { createAutoscaler, createDeployment, createDisruptionBudget, createService } from './internal/objects';
+import { Pipeline, resolveChecked } from './internal/pipeline';
 import { PropProblems } from './internal/problems';
-import { writableVolumes } from './internal/security';
-import * as validate from './internal/validate-props';
+import { AUTOSCALING, RESOURCES, WORKLOAD_FIELDS } from './internal/prop-shapes';
+import { buildServingWorkload } from './internal/render-workload';
+import { resolveWorkload } from './internal/resolve-workload';
+import { arrayOf, boolean, number, object, string, stringMap } from './internal/shape';
 import { ModelSource } from './model-source';
 import { ModelServer } from './model-sources/context';
+import { Mount } from './mount';
 import { AutoscalingProps, ResourcesProps, ServiceType, ServingWorkloadProps } from './serving-props';
-import { checkBatching, checkGrpcService, checkTfModelName, isStockTfServingImage } from './tf-serving/check';
+import { ServingWorkloadSpec } from './serving-spec';
 import { PROMETHEUS_PATH, ServedModel, TF_CONFIG_DIR, tfConfigFiles } from './tf-serving/config-files';
 import { BatchingProps, TfServingModel, TfServingServiceProps } from './tf-serving/props';
+import { checkBatching, checkGrpcService, checkTfModelName, isStockTfServingImage } from './tf-serving/validate-props';
 
 /** The tensorflow/serving release used unless `image` says otherwise. */
 export const DEFAULT_TF_SERVING_IMAGE = 'tensorflow/serving:2.14.1';
 export const TF_SERVING_REST_PORT = 8501;
 export const TF_SERVING_GRPC_PORT = 8500;
 const DEFAULT_MODEL_BASE_PATH = '/models';
-const CONFIG_VOLUME = 'tf-serving-config';
+const CONFIG_HASH_ANNOTATION = 'model-serving.cdk8s.io/config-hash';
+/** The two settings the image's entrypoint reads. */
+const MODEL_ENV = ['MODEL_NAME', 'MODEL_BASE_PATH'];
 
 export interface TfServingAppProps extends ServingWorkloadProps {
   /**
@@ -40,7 +47,7 @@ export interface TfServingAppProps extends ServingWorkloadProps {
   readonly models?: TfServingModel[];
   /** A tensorflow/serving image, or a custom one built from it. @default DEFAULT_TF_SERVING_IMAGE */
   readonly image?: string;
-  /** Where models live in the container (MODEL_BASE_PATH, for volume sources). @default '/models' */
+  /** Where models live in the container (for volume sources and images); not with `ModelSource.fromUri`. @default '/models' */
   readonly modelBasePath?: string;
   /** Where `modelName` comes from. @default ModelSource.fromClaim('<name>-model') */
   readonly modelSource?: ModelSource;
@@ -58,104 +65,183 @@ export interface TfServingAppProps extends ServingWorkloadProps {
   readonly batching?: BatchingProps;
 }
 
+/** A TfServingApp's resolved spec: the workload, the models and the ConfigMap's settings and files. */
+export interface TfServingAppSpec extends ServingWorkloadSpec {
+  /** The model readiness checks: `modelName`, or the first of `models`. */
+  readonly modelName: string;
+  /** Every model, with where TF Serving reads it. */
+  readonly models: ServedModel[];
+  /** The ConfigMap `<name>-config`: MODEL_NAME and MODEL_BASE_PATH for one model, and the configuration files. */
+  readonly configData: { readonly [key: string]: string };
+}
+
+/** The spec, with the bound model sources that only the construct reads. */
+interface TfServingInternalSpec extends TfServingAppSpec {
+  readonly bound: BoundModel[];
+  readonly listProblems: string[];
+}
+
+const TF_SERVING_APP: Pipeline<TfServingAppProps, TfServingInternalSpec> = {
+  constructType: 'TfServingApp',
+  shape: object<TfServingAppProps>({
+    ...WORKLOAD_FIELDS,
+    modelName: string,
+    models: arrayOf(object<TfServingModel>({ name: string, source: MODEL_SOURCE })),
+    image: string,
+    modelBasePath: string,
+    modelSource: MODEL_SOURCE,
+    service: object<TfServingServiceProps>({
+      type: string, port: number, nodePort: number, annotations: stringMap, grpcPort: number, grpcNodePort: number,
+    }),
+    replicas: number,
+    autoscaling: AUTOSCALING,
+    resources: RESOURCES,
+    monitoring: boolean,
+    batching: object<BatchingProps>({
+      maxBatchSize: number, batchTimeoutMicros: number, maxEnqueuedBatches: number, numBatchThreads: number,
+      allowedBatchSizes: arrayOf(number), padVariableLengthInputs: boolean,
+    }),
+  }),
+  resolve: resolveTfServing,
+  check: (p: PropProblems, spec, props) => {
+    checkWorkload(p, spec, props);
+    spec.listProblems.forEach(problem => p.add(problem));
+    const single = props.models === undefined;
+    spec.bound.forEach((model, i) => {
+      if (checkTfModelName(p, single ? 'modelName' : `models[${i}].name`, model.context.modelName)) {
+        p.check(spec.bound.findIndex(m => m.context.modelName === model.context.modelName) === i, `models[${i}].name`, model.context.modelName,
+          'is listed twice');
+      }
+      checkLocation(p, model, spec.server.image, single, props);
+    });
+    reportModelProblems(p, spec.bound);
+    if (props.modelBasePath !== undefined) {
+      p.check(/^\/[^\s:]*[^/\s:]$/.test(props.modelBasePath), 'modelBasePath', props.modelBasePath,
+        "must be an absolute folder path starting with '/', without a trailing '/'");
+    }
+    checkGrpcService(p, props.service, spec.service.port);
+    checkBatching(p, props.batching);
+    checkOwnFlags(p, props.args, spec.server.args ?? []);
+    // The construct sets these itself (spec.server.env holds its own values, so the check reads the props).
+    for (const key of MODEL_ENV) {
+      p.check(props.env?.[key] === undefined, 'env name', key, 'is set by the construct itself; use the matching prop instead');
+    }
+  },
+};
+
+function resolveTfServing(props: TfServingAppProps, id: string): TfServingInternalSpec {
+  const name = props.name ?? id;
+  const image = props.image ?? DEFAULT_TF_SERVING_IMAGE;
+  const autoscaling = props.replicas === undefined ? (props.autoscaling ?? { minReplicas: 1, maxReplicas: 3 }) : props.autoscaling;
+  const modelBasePath = props.modelBasePath ?? DEFAULT_MODEL_BASE_PATH;
+  const single = props.models === undefined;
+  const { entries, problems: listProblems } = modelList(props, name);
+  const bound = entries.map((entry, i) => bindModel(entry.source, {
+    server: ModelServer.TF_SERVING,
+    prop: single ? 'modelSource' : `models[${i}].source`,
+    modelName: entry.name,
+    mountPath: `${modelBasePath}/${entry.name}`,
+    volumeName: single ? 'model' : `model-${i}`,
+    mayRunSeveralReplicas: autoscaling ? autoscaling.maxReplicas > 1 : (props.replicas ?? 1) > 1,
+  }));
+  const models = bound.map(m => ({ name: m.context.modelName, basePath: m.uri ?? m.context.mountPath }));
+  const modelName = models[0]?.name;
+  const config = tfConfigFiles({ models: single ? undefined : models, monitoring: props.monitoring === true, batching: props.batching });
+  const configMapName = `${name}-config`;
+  const configData = {
+    ...(single && models[0] ? { MODEL_NAME: models[0].name, MODEL_BASE_PATH: parentOf(models[0].basePath) } : {}),
+    ...config.files,
+  };
+  const files = Object.keys(config.files);
+  const configMount: { [path: string]: Mount } = files.length > 0 ? {
+    [TF_CONFIG_DIR]: new ConstructMount('tf-serving-config', { configMap: { name: configMapName, items: files.map(key => ({ key, path: key })) } }, true),
+  } : {};
+  const workload = resolveWorkload(props, {
+    constructType: 'TfServingApp',
+    name,
+    image,
+    component: 'model-server',
+    ports: [{ name: 'http', containerPort: TF_SERVING_REST_PORT }, { name: 'grpc', containerPort: TF_SERVING_GRPC_PORT }],
+    defaultMemoryLimit: '1Gi',
+    // TF Serving opens its ports once the models of its configuration are loaded.
+    defaultReadiness: { path: `/v1/models/${modelName}` },
+    resources: props.resources,
+    replicas: props.replicas,
+    autoscaling,
+    service: props.service,
+    defaultServiceType: ServiceType.NODE_PORT,
+    defaultServicePort: TF_SERVING_REST_PORT,
+    ownMounts: { ...modelServerMounts(bound), ...configMount },
+    ownAnnotations: modelWaivers(bound),
+    ownPodAnnotations: {
+      // The environment and the files are read at start only: a changed ConfigMap must roll the pods.
+      [CONFIG_HASH_ANNOTATION]: hashOf(configData),
+      ...(props.monitoring ? { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(TF_SERVING_REST_PORT), 'prometheus.io/path': PROMETHEUS_PATH } : {}),
+    },
+  });
+  // Explicit keys rather than envFrom: the ConfigMap also holds the configuration files.
+  const modelEnv: { [name: string]: EnvValue } = {};
+  for (const key of MODEL_ENV.filter(k => k in configData)) {
+    modelEnv[key] = EnvValue.fromConfigMap(configMapName, key);
+  }
+  const args = [...config.args, ...workload.server.args ?? []];
+  return {
+    ...workload,
+    // The image's entrypoint passes its arguments on to tensorflow_model_server, after its own flags.
+    server: { ...workload.server, env: { ...modelEnv, ...workload.server.env }, args: args.length > 0 ? args : undefined },
+    initContainers: [...modelInitContainers(bound, workload), ...workload.initContainers],
+    service: {
+      ...workload.service,
+      additionalPorts: [{ name: 'grpc', port: props.service?.grpcPort ?? TF_SERVING_GRPC_PORT, nodePort: props.service?.grpcNodePort }],
+    },
+    modelName,
+    models,
+    configData,
+    bound,
+    listProblems,
+  };
+}
+
 /**
  * A TensorFlow SavedModel served by tensorflow/serving: a ConfigMap with MODEL_NAME and MODEL_BASE_PATH (the two
  * settings the image reads) and any configuration files, a Deployment with REST and gRPC ports that is ready once the
- * model is loaded, a NodePort Service with both ports, and an autoscaler.
+ * models are loaded, a NodePort Service with both ports, and an autoscaler.
  */
 export class TfServingApp extends Construct {
+  /** The props with every default applied: what the objects are made from. */
+  public readonly spec: TfServingAppSpec;
   public readonly name: string;
   /** The model readiness checks: `modelName`, or the first of `models`. */
   public readonly modelName: string;
-  /** Every model served. */
-  public readonly modelNames: string[];
   public readonly configMap: k8s.KubeConfigMap;
+  /** The default child (`Node.of(app).defaultChild`). */
   public readonly deployment: k8s.KubeDeployment;
   public readonly service: k8s.KubeService;
   /** Undefined when `replicas` fixes the replica count. */
   public readonly autoscaler?: k8s.KubeHorizontalPodAutoscalerV2;
   public readonly disruptionBudget?: k8s.KubePodDisruptionBudget;
-  /** The PersistentVolumeClaims model sources asked for (`ModelSource.fromClaim(name, { create })`). */
+  /** Undefined without the `serviceAccount` prop. */
+  public readonly serviceAccount?: k8s.KubeServiceAccount;
+  /** The PersistentVolumeClaims the model sources asked for (`ModelSource.fromClaim(name, { create })`). */
   public readonly claims: k8s.KubePersistentVolumeClaim[];
 
   constructor(scope: Construct, id: string, props: TfServingAppProps) {
     super(scope, id);
-    props = props ?? {}; // JavaScript callers may pass nothing; the checks below then name what is missing.
-    this.name = props.name ?? id;
-    const image = props.image ?? DEFAULT_TF_SERVING_IMAGE;
-    const autoscaling = props.replicas === undefined ? (props.autoscaling ?? { minReplicas: 1, maxReplicas: 3 }) : undefined;
-    const modelBasePath = props.modelBasePath ?? DEFAULT_MODEL_BASE_PATH;
-    const resolved = resolveProps(this, this.name, image, modelBasePath, mayRunSeveralReplicas(props.replicas, autoscaling), props);
-    this.modelNames = resolved.served.map(m => m.name);
-    this.modelName = this.modelNames[0];
-
-    const identity = appIdentity(this.name, props.namespace, image, 'model-server', undefined);
-    registerAppName({ construct: this, constructType: 'TfServingApp', name: this.name, namespace: props.namespace });
-
-    const config = tfConfigFiles({
-      models: props.models ? resolved.served : undefined, monitoring: props.monitoring === true, batching: props.batching,
-    });
-    const single = props.models ? undefined : resolved.served[0];
-    const configData = { ...(single ? { MODEL_NAME: single.name, MODEL_BASE_PATH: parentOf(single.basePath) } : {}), ...config.files };
+    const spec = resolveChecked(this, TF_SERVING_APP, props);
+    this.spec = spec;
+    this.name = spec.name;
+    this.modelName = spec.modelName;
     this.configMap = new k8s.KubeConfigMap(this, 'config', {
-      metadata: { name: `${this.name}-config`, namespace: props.namespace, labels: identity.labels },
-      data: configData,
+      metadata: { name: `${spec.name}-config`, namespace: spec.namespace, labels: { ...spec.labels } },
+      data: { ...spec.configData },
     });
-    const fileNames = Object.keys(config.files);
-    const configVolumes: k8s.Volume[] = fileNames.length > 0
-      ? [{ name: CONFIG_VOLUME, configMap: { name: this.configMap.name, items: fileNames.map(key => ({ key, path: key })) } }] : [];
-    this.claims = createModelClaims(this, identity, resolved.models);
-    const modelPod = modelPodPieces(resolved.models, props.security);
-    this.deployment = createDeployment(this, identity, {
-      image,
-      ports: [{ name: 'http', containerPort: TF_SERVING_REST_PORT }, { name: 'grpc', containerPort: TF_SERVING_GRPC_PORT }],
-      env: [
-        // Explicit keys rather than envFrom: the ConfigMap also holds the configuration files.
-        ...(single ? ['MODEL_NAME', 'MODEL_BASE_PATH'].map(key => ({ name: key, valueFrom: { configMapKeyRef: { name: this.configMap.name, key } } })) : []),
-        ...Object.entries(props.env ?? {}).map(([name, value]) => ({ name, value })),
-      ],
-      args: config.args,
-      initContainers: modelPod.initContainers,
-      resources: props.resources,
-      defaultMemoryLimit: '1Gi',
-      // TF Serving opens its ports once the models of its configuration are loaded.
-      probes: { readiness: `/v1/models/${this.modelName}` },
-      volumes: [...modelPod.volumes, ...configVolumes],
-      volumeMounts: [
-        ...modelMounts(resolved.models),
-        ...(configVolumes.length > 0 ? [{ name: CONFIG_VOLUME, mountPath: TF_CONFIG_DIR, readOnly: true }] : []),
-      ],
-      security: props.security,
-    }, {
-      replicas: autoscaling ? undefined : props.replicas,
-      rollingUpdate: props.rollingUpdate,
-      revisionHistoryLimit: props.revisionHistoryLimit,
-      annotations: modelWaivers(resolved.models),
-      podAnnotations: {
-        // The environment and the files are read at start only: a changed ConfigMap must roll the pods.
-        'model-serving.cdk8s.io/config-hash': hashOf(configData),
-        ...(props.monitoring ? { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(TF_SERVING_REST_PORT), 'prometheus.io/path': PROMETHEUS_PATH } : {}),
-      },
-    });
-    this.service = createService(this, identity, {
-      props: props.service,
-      targetPortName: 'http',
-      defaultType: ServiceType.NODE_PORT,
-      defaultPort: TF_SERVING_REST_PORT,
-      extraPorts: [{
-        name: 'grpc',
-        port: props.service?.grpcPort ?? TF_SERVING_GRPC_PORT,
-        targetPort: k8s.IntOrString.fromString('grpc'),
-        nodePort: props.service?.grpcNodePort,
-        protocol: 'TCP',
-      }],
-    });
-    if (autoscaling) {
-      this.autoscaler = createAutoscaler(this, identity, autoscaling, this.name);
-    }
-    if (props.disruptionBudget ?? mayRunSeveralReplicas(props.replicas, autoscaling)) {
-      this.disruptionBudget = createDisruptionBudget(this, identity);
-    }
+    this.claims = createModelClaims(this, spec, spec.bound);
+    const objects = buildServingWorkload(this, spec);
+    this.deployment = objects.deployment;
+    this.service = objects.service;
+    this.autoscaler = objects.autoscaler;
+    this.disruptionBudget = objects.disruptionBudget;
+    this.serviceAccount = objects.serviceAccount;
   }
 }
 
@@ -167,76 +253,26 @@ function parentOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/'));
 }
 
-interface ResolvedTfProps {
-  readonly models: ResolvedModel[];
-  /** Each model's name and where TF Serving reads it. */
-  readonly served: ServedModel[];
-}
-
 /** The models as the props name them: `models`, or the one `modelName` with `modelSource`. */
-function modelList(p: PropProblems, name: string, props: TfServingAppProps): Array<{ name: string; source: unknown; prop: string }> {
+function modelList(props: TfServingAppProps, name: string): { entries: Array<{ name: string; source: unknown }>; problems: string[] } {
   if (props.models !== undefined) {
+    const problems: string[] = [];
     if (props.modelName !== undefined || props.modelSource !== undefined) {
-      p.add(`${props.modelName !== undefined ? 'modelName' : 'modelSource'} cannot be set together with models: give each of models its name and source`);
+      problems.push(`${props.modelName !== undefined ? 'modelName' : 'modelSource'} cannot be set together with models: give each of models its name and source`);
     }
-    if (!Array.isArray(props.models) || props.models.length === 0) {
-      p.check(false, 'models', props.models, 'must be a non-empty list of { name, source }');
-      return [];
+    if (props.models.length === 0) {
+      problems.push('models [] must be a non-empty list of { name, source }');
     }
-    return props.models.map((m, i) => ({ name: m?.name, source: m?.source, prop: `models[${i}]` }));
+    return { entries: props.models.map(m => ({ name: m.name, source: m.source })), problems };
   }
   if (props.modelName === undefined) {
-    p.add("modelName or models is required: the model's name, or a list of { name, source }");
-    return [];
+    return { entries: [], problems: ["modelName or models is required: the model's name, or a list of { name, source }"] };
   }
-  return [{ name: props.modelName, source: props.modelSource ?? ModelSource.fromClaim(`${name}-model`), prop: 'modelName' }];
-}
-
-function resolveProps(scope: Construct, name: string, image: string, modelBasePath: string, severalPods: boolean,
-  props: TfServingAppProps): ResolvedTfProps {
-  const p = new PropProblems('TfServingApp', scope);
-  validate.checkWorkloadProps(p, name, props);
-  validate.checkImage(p, 'image', image);
-  if (props.modelBasePath !== undefined) {
-    p.check(/^\/[^\s:]*[^/\s:]$/.test(props.modelBasePath), 'modelBasePath', props.modelBasePath,
-      "must be an absolute folder path starting with '/', without a trailing '/'");
-  }
-  validate.checkEnv(p, props.env, ['MODEL_NAME', 'MODEL_BASE_PATH']);
-  checkGrpcService(p, props.service, props.service?.port ?? TF_SERVING_REST_PORT);
-  checkBatching(p, props.batching);
-  if (props.monitoring !== undefined) {
-    p.check(typeof props.monitoring === 'boolean', 'monitoring', props.monitoring, 'must be a boolean');
-  }
-  const list = modelList(p, name, props);
-  const models: ResolvedModel[] = [];
-  const served: ServedModel[] = [];
-  list.forEach((model, i) => {
-    const single = props.models === undefined;
-    if (!checkTfModelName(p, single ? 'modelName' : `${model.prop}.name`, model.name)) {
-      return;
-    }
-    p.check(list.findIndex(m => m.name === model.name) === i, `${model.prop}.name`, model.name, 'is listed twice');
-    const resolved = resolveModel(p, model.source, {
-      server: ModelServer.TF_SERVING,
-      prop: single ? 'modelSource' : `${model.prop}.source`,
-      modelName: model.name,
-      mountPath: `${modelBasePath}/${model.name}`,
-      volumeName: single ? 'model' : `model-${i}`,
-      mayRunSeveralReplicas: severalPods,
-    });
-    if (resolved) {
-      models.push(resolved);
-      served.push({ name: model.name, basePath: resolved.uri ?? resolved.context.mountPath });
-      checkLocation(p, resolved, image, single, props);
-    }
-  });
-  checkDistinctPodNames(p, models, [...writableVolumes(props.security).volumes.map(v => v.name), CONFIG_VOLUME]);
-  p.throwIfAny();
-  return { models, served };
+  return { entries: [{ name: props.modelName, source: props.modelSource ?? ModelSource.fromClaim(`${name}-model`) }], problems: [] };
 }
 
 /** The conflicts between where a model is and the other props. */
-function checkLocation(p: PropProblems, model: ResolvedModel, image: string, single: boolean, props: TfServingAppProps): void {
+function checkLocation(p: PropProblems, model: BoundModel, image: string, single: boolean, props: TfServingAppProps): void {
   const prop = model.context.prop;
   if (model.location === ModelLocation.URI) {
     const uri = model.uri as string;
@@ -248,9 +284,17 @@ function checkLocation(p: PropProblems, model: ResolvedModel, image: string, sin
         `must end with the model name '${model.context.modelName}': TF Serving loads <MODEL_BASE_PATH>/<MODEL_NAME>`);
     }
   }
-  if (model.location === ModelLocation.IMAGE) {
+  if (model.location === ModelLocation.IMAGE && typeof image === 'string') {
     p.check(!isStockTfServingImage(image), 'image', image, `is a stock tensorflow/serving image, which holds no model; ${prop} ModelSource.fromImage() `
       + `needs a custom image built from it with the model at ${model.context.mountPath}`);
   }
 }
 
+/** A flag the construct passes itself, given again in `args`, would leave TF Serving to pick one of the two. */
+function checkOwnFlags(p: PropProblems, given: string[] | undefined, all: string[]): void {
+  const own = all.slice(0, all.length - (given?.length ?? 0)).map(flag => flag.split('=')[0]);
+  (given ?? []).forEach((arg, i) => {
+    const flag = typeof arg === 'string' ? arg.split('=')[0] : arg;
+    p.check(!own.includes(flag), `args[${i}]`, arg, 'is set by the construct itself; use the matching prop (models, monitoring or batching) instead');
+  });
+}

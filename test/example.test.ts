@@ -142,10 +142,15 @@ describe('half-plus-two', () => {
   const objects = objectsOf['half-plus-two'];
   const container = serverContainer(findObject(objects, 'Deployment', 'half-plus-two'));
 
-  test('serves half_plus_two from a claim on NodePort 30001', () => {
+  test('serves half_plus_two on NodePort 30001, downloaded from the TF Serving release so a fresh cluster needs nothing', () => {
     expect(findObject(objects, 'ConfigMap').data).toEqual({ MODEL_NAME: 'half_plus_two', MODEL_BASE_PATH: '/models' });
     expect(findObject(objects, 'Service').spec.ports[0]).toMatchObject({ port: 8501, nodePort: 30001 });
     expect(container.volumeMounts).toContainEqual({ name: 'model', mountPath: '/models/half_plus_two', readOnly: true });
+    const pod = findObject(objects, 'Deployment', 'half-plus-two').spec.template.spec;
+    expect(pod.volumes).toContainEqual({ name: 'model', emptyDir: {} });
+    expect(pod.initContainers.map((c: { name: string }) => c.name)).toEqual(['model-fetch', 'model-unpack']);
+    expect(pod.initContainers[0].env).toContainEqual({ name: 'MODEL_URL', value: 'https://github.com/tensorflow/serving/archive/refs/tags/2.14.1.tar.gz' });
+    expect(objects.map(o => o.kind)).not.toContain('PersistentVolumeClaim');
   });
 
   test('autoscales 1 to 3 replicas at 20% CPU of a 5m request', () => {

@@ -1,4 +1,5 @@
 import { Testing } from 'cdk8s';
+import { Node } from 'constructs';
 
 import { IngressPathType, InvalidPropsError, ModelServingApp, ServiceType } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
@@ -22,8 +23,8 @@ describe('defaults', () => {
     expectValidForKubernetes(objects);
   });
 
-  test('pass the manifest checker; only the missing readiness probe is worth a warning', () => {
-    expect(checkObjects(objects).map(f => [f.ruleId, f.severity])).toEqual([['probes/readiness', 'warning']]);
+  test('pass the manifest checker in strict mode', () => {
+    expect(checkObjects(objects, { strict: true })).toEqual([]);
   });
 
   test('listen on 8080 behind a ClusterIP Service on port 80', () => {
@@ -54,10 +55,20 @@ describe('defaults', () => {
     expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } });
   });
 
-  test('probe liveness and startup over TCP on the server port', () => {
-    expect(container.livenessProbe.tcpSocket).toEqual({ port: 'http' });
-    expect(container.startupProbe).toMatchObject({ tcpSocket: { port: 'http' }, periodSeconds: 5, failureThreshold: 60 });
-    expect(container.readinessProbe).toBeUndefined();
+  test('probe readiness, liveness and startup over TCP on the server port', () => {
+    expect(container.readinessProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+    expect(container.livenessProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+    expect(container.startupProbe).toEqual({ tcpSocket: { port: 'http' }, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 60 });
+  });
+
+  test('spread no pods and budget no disruptions for a single replica', () => {
+    expect(pod.topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('make the Deployment the default child', () => {
+    const chart = testChart();
+    const app = new ModelServingApp(chart, 'm', { image: IMAGE });
+    expect(Node.of(app).defaultChild).toBe(app.deployment);
   });
 
   test("pass the 'restricted' Pod Security Standard", () => {
@@ -140,7 +151,19 @@ describe('a fully configured app', () => {
 
   test('keeps one pod at most down during voluntary disruptions', () => {
     const pdb = findObject(objects, 'PodDisruptionBudget');
-    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: deployment.spec.selector.matchLabels } });
+    expect(pdb.spec).toEqual({
+      maxUnavailable: 1, selector: { matchLabels: deployment.spec.selector.matchLabels }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+  });
+
+  test('spreads the pods softly across nodes, counting only one ReplicaSet', () => {
+    expect(deployment.spec.template.spec.topologySpreadConstraints).toEqual([{
+      maxSkew: 1,
+      topologyKey: 'kubernetes.io/hostname',
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: deployment.spec.selector.matchLabels },
+      matchLabelKeys: ['pod-template-hash'],
+    }]);
   });
 });
 
@@ -215,7 +238,7 @@ describe('bad props', () => {
     [{ image: undefined }, "image (unset) is required: a container image such as 'repo/model:1.4.2'"],
     [{ port: 70000 }, 'port 70000 must be an integer within 1-65535'],
     [{ service: { type: ServiceType.NODE_PORT, nodePort: 8080 } }, 'service.nodePort 8080 must be within 30000-32767'],
-    [{ service: { nodePort: 30080 } }, 'service.nodePort 30080 needs service.type NodePort or LoadBalancer, not ClusterIP'],
+    [{ service: { type: ServiceType.CLUSTER_IP, nodePort: 30080 } }, 'service.nodePort 30080 needs service.type NodePort or LoadBalancer, not ClusterIP'],
     [{ replicas: 2, autoscaling: { maxReplicas: 3 } }, 'replicas 2 cannot be set together with autoscaling'],
     [{ replicas: -1 }, 'replicas -1 must be a non-negative integer'],
     [{ autoscaling: { minReplicas: 4, maxReplicas: 3 } }, 'autoscaling.maxReplicas 3 must be at least autoscaling.minReplicas (4)'],
@@ -229,7 +252,6 @@ describe('bad props', () => {
     [{ probes: { readiness: 'ready' } }, "probes.readiness 'ready' must be an absolute HTTP path"],
     [{ rollingUpdate: { maxSurge: '1' } }, "rollingUpdate.maxSurge '1' must be a non-negative integer or a percentage such as '25%'"],
     [{ security: { runAsUser: 0 } }, 'security.runAsUser 0 is root; set security.runAsRoot with a reason to run as root'],
-    [{ security: { writablePaths: ['/cache'] } }, 'security.writablePaths ["/cache"] must include \'/tmp\' while the root file system is read-only'],
     [{ security: { writablePaths: ['/tmp', '/tmp'] } }, "security.writablePaths '/tmp' is listed twice: Kubernetes refuses two mounts at one path"],
     [{ security: { runAsRoot: { reason: ' ' } } }, "security.runAsRoot.reason ' ' must explain why the app needs root"],
     [{ name: 'Joke_Meter' }, "name 'Joke_Meter' must be a DNS-1035 label"],
@@ -247,8 +269,8 @@ describe('bad props', () => {
   test('are reported together', () => {
     expect(errorOf(build({ port: 0, image: 'x:latest', resources: { cpu: { request: 'lots' } } }))).toBe([
       "ModelServingApp 'test/jokemeter' has 3 invalid props:",
-      "  - resources.cpu.request 'lots' is not a Kubernetes quantity (e.g. '500m' or '0.5')",
       "  - image 'x:latest' must not use the floating tag 'latest'; pin a version or a digest",
+      "  - resources.cpu.request 'lots' is not a Kubernetes quantity (e.g. '500m' or '0.5')",
       '  - port 0 must be an integer within 1-65535',
     ].join('\n'));
   });

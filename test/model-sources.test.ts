@@ -39,11 +39,11 @@ describe('a downloaded model for ModelServingApp', () => {
   });
 
   test("runs its init containers under 'restricted', with requests and a memory limit", () => {
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
     for (const init of pod.initContainers) {
-      expect(init.securityContext).toEqual({
-        allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true,
-        runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' },
-      });
+      // Non-root, its UID and seccomp come from the pod's securityContext, as for the server.
+      expect(init.securityContext).toEqual(container.securityContext);
+      expect(init.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, privileged: false, readOnlyRootFilesystem: true });
       expect(init.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '512Mi' } });
       expect(init.volumeMounts).toEqual([{ name: 'model', mountPath: '/model' }, { name: 'model-download', mountPath: '/tmp' }]);
     }
@@ -131,7 +131,7 @@ describe('a source of your own', () => {
           name: `${context.volumeName}-pull`,
           image: 'ghcr.io/oras-project/oras:v1.2.0',
           args: ['pull', this.reference, '--output', '/model'],
-          volumeMounts: [{ name: context.volumeName, mountPath: '/model' }],
+          volumeMounts: { '/model': context.volumeName },
         }],
       };
     }
@@ -146,8 +146,9 @@ describe('a source of your own', () => {
     const pod = findObject(objects, 'Deployment').spec.template.spec;
     expect(pod.initContainers[0]).toMatchObject({
       name: 'model-pull',
-      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
-      securityContext: { runAsNonRoot: true, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+      resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '128Mi' } },
+      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+      volumeMounts: [{ name: 'model', mountPath: '/model' }, { name: 'tmp', mountPath: '/tmp' }],
     });
     expect(serverContainer(findObject(objects, 'Deployment')).volumeMounts).toContainEqual({ name: 'model', mountPath: '/models/resnet', readOnly: true });
     expectValidForKubernetes(objects);
@@ -223,7 +224,7 @@ describe('refusals', () => {
     [{ model: { source: ModelSource.fromUri('gs://bucket/model') } },
       'model.env (unset) is required with ModelSource.fromUri: the server reads gs://bucket/model itself and must be told where'],
     [{ model: { source: ModelSource.fromImage(), path: 'model' } }, "model.path 'model' must be an absolute folder path starting with '/', without a trailing '/'"],
-    [{ model: { source: ModelSource.fromImage(), path: '/tmp' } }, "model.path '/tmp' is also a writable path: Kubernetes refuses two mounts at one path"],
+    [{ model: { source: ModelSource.fromImage(), path: '/tmp' } }, "model.path '/tmp' is also a writable path or in mounts; give the model a folder of its own"],
     [{ model: { source: ModelSource.fromImage(), env: '1PATH' } }, "model.env '1PATH' must consist of letters, digits, '_', '-' or '.' and not start with a digit"],
     [{ env: { MODEL: 'x' }, model: { source: ModelSource.fromImage(), env: 'MODEL' } },
       "model.env 'MODEL' is also set in env; the construct sets it to the model path"],

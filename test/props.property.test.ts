@@ -40,7 +40,9 @@ const security = fc.record({
     fc.constantFrom([], ['/cache'], ['/tmp', '/tmp'], ['tmp']),
   ), { nil: undefined }),
   runAsRoot: fc.option(mostly<{ reason: string }>(fc.constant({ reason: 'vendor image needs root' }), fc.constant({ reason: '' })), { nil: undefined, freq: 8 }),
-}, { requiredKeys: [] });
+}, { requiredKeys: [] }).map(s =>
+  // runAsRoot with a UID is a refused conflict of its own, tested in the construct tests
+  (s.runAsRoot !== undefined ? { ...s, runAsUser: undefined } : s));
 
 const common = {
   security: fc.option(security, { nil: undefined }),

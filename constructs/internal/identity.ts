@@ -1,11 +1,17 @@
 // Identity shared by the serving constructs: name, namespace, recommended labels and the selector.
 import { isLabelValue, parseImage } from '../kubernetes-rules';
-import { AutoscalingProps } from '../serving-props';
 import { appLabels, selectorLabels } from './labels';
-import { ObjectIdentity } from './objects';
+
+/** Name, namespace and labels shared by all objects of one app. */
+export interface ObjectIdentity {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels: Record<string, string>;
+  readonly selector: Record<string, string>;
+}
 
 export function appIdentity(name: string, namespace: string | undefined, image: string, component: string, partOf?: string): ObjectIdentity {
-  const parsed = parseImage(image);
+  const parsed = typeof image === 'string' ? parseImage(image) : 'no image';
   const tag = typeof parsed === 'string' ? undefined : parsed.tag;
   return {
     name,
@@ -14,8 +20,3 @@ export function appIdentity(name: string, namespace: string | undefined, image: 
     selector: selectorLabels(name),
   };
 }
-
-export function mayRunSeveralReplicas(replicas: number | undefined, autoscaling: AutoscalingProps | undefined): boolean {
-  return autoscaling !== undefined ? autoscaling.maxReplicas > 1 : (replicas ?? 1) > 1;
-}
-

@@ -1,18 +1,19 @@
-// Turns the model sources of an app into pod pieces: resolve (ask each source), check (what it returned), render
-// (harden its init containers, mount its volume, emit its claims). Built-in and user-written sources take one path.
+// Model sources in the pipeline: resolve (ask each source for its pod pieces), check (what it returned), render
+// (its volume as the server's read-only mount, its init containers as the pod's first, its claims). Built-in and
+// user-written sources take this one path.
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
-import { isDns1123Label, waiverAnnotation } from '../kubernetes-rules';
-import { ModelClaim, ModelSourceConfig, ModelSourceContext } from '../model-sources/context';
-import { SecurityProps } from '../serving-props';
-import { ObjectIdentity } from './objects';
+import { AdditionalContainerProps } from '../container-props';
+import { waiverAnnotation } from '../kubernetes-rules';
+import { ModelClaim, ModelInitContainer, ModelSourceConfig, ModelSourceContext } from '../model-sources/context';
+import { Mount } from '../mount';
+import { ResolvedContainer, ServingWorkloadSpec } from '../serving-spec';
 import { PropProblems } from './problems';
-import { resourceRequirements } from './resources';
-import { containerSecurityContext, DEFAULT_UID } from './security';
-import { checkImage } from './validate-props';
+import { resolveAdditionalContainer } from './resolve-container';
+import { anyObject, either, ShapeCheck } from './shape';
 
-/** Where a resolved model is, for the server. */
+/** Where a bound model is, for the server. */
 export enum ModelLocation {
   /** On the volume mounted at `mountPath`. */
   VOLUME = 'volume',
@@ -22,126 +23,129 @@ export enum ModelLocation {
   IMAGE = 'image',
 }
 
-export interface ResolvedModel {
+export interface BoundModel {
   readonly context: ModelSourceContext;
   readonly location: ModelLocation;
   /** Set when `location` is URI. */
   readonly uri?: string;
   readonly volumes: k8s.Volume[];
-  readonly initContainers: k8s.Container[];
+  readonly initContainers: ModelInitContainer[];
   readonly claims: ModelClaim[];
   /** Reasons by policy rule id. */
-  readonly waivers: Record<string, string>;
+  readonly waivers: { [ruleId: string]: string };
+  /** What the source or its result got wrong; the check step reports them. */
+  readonly problems: string[];
 }
 
-/** Asks the source for its pod pieces and checks their shape; records problems and returns undefined when there are any. */
-export function resolveModel(p: PropProblems, source: unknown, context: ModelSourceContext): ResolvedModel | undefined {
+/** The run-time shape of a model source prop: anything with a `bind` method. */
+export const MODEL_SOURCE: ShapeCheck = either(
+  "a ModelSource, e.g. ModelSource.fromUrl('https://...') or an object with a bind(context) method",
+  { accepts: v => typeof (v as { bind?: unknown } | null)?.bind === 'function', check: anyObject },
+);
+
+/** Asks the source for its pod pieces. Never throws: what goes wrong becomes a problem for the check step. */
+export function bindModel(source: unknown, context: ModelSourceContext): BoundModel {
+  const empty = { context, location: ModelLocation.VOLUME, volumes: [], initContainers: [], claims: [], waivers: {} };
   const bind = (source as { bind?: unknown } | undefined)?.bind;
   if (typeof bind !== 'function') {
-    p.add(`${context.prop} must be a ModelSource, e.g. ModelSource.fromUrl('https://...') or an object with a bind(context) method`);
-    return undefined;
+    return { ...empty, problems: [`${context.prop} must be a ModelSource, e.g. ModelSource.fromUrl('https://...') or an object with a bind(context) method`] };
   }
   let config: ModelSourceConfig;
   try {
     config = bind.call(source, context);
   } catch (e) {
-    p.add(`${context.prop} could not be bound: ${e instanceof Error ? e.message : String(e)}`);
-    return undefined;
+    return { ...empty, problems: [`${context.prop} could not be bound: ${e instanceof Error ? e.message : String(e)}`] };
   }
   if (typeof config !== 'object' || config === null) {
-    p.add(`${context.prop} bind() must return an object ({ volumes?, initContainers?, claims?, uri?, inImage?, waivers? }), not ${String(config)}`);
-    return undefined;
+    return { ...empty, problems: [`${context.prop} bind() must return an object ({ volumes?, initContainers?, claims?, uri?, inImage?, waivers? })`] };
   }
-  const problems = config.problems ?? [];
-  problems.forEach(problem => p.add(problem));
   const volumes = config.volumes ?? [];
   const location = config.uri !== undefined ? ModelLocation.URI : config.inImage ? ModelLocation.IMAGE : ModelLocation.VOLUME;
+  const problems = [...config.problems ?? []];
   if (problems.length === 0 && location === ModelLocation.VOLUME && !volumes.some(v => v.name === context.volumeName)) {
-    p.add(`${context.prop} gives no volume named '${context.volumeName}', no uri and no inImage: the server would find no model`);
+    problems.push(`${context.prop} gives no volume named '${context.volumeName}', no uri and no inImage: the server would find no model`);
   }
   const initContainers = config.initContainers ?? [];
-  for (const container of initContainers) {
-    p.check(typeof container?.name === 'string' && isDns1123Label(container.name), `${context.prop} init container name`, container?.name,
-      'must be a DNS-1123 label');
-    checkImage(p, `${context.prop} init container image`, container?.image as string);
-  }
-  if (problems.length > 0) {
-    return undefined;
-  }
-  return {
-    context,
-    location,
-    uri: config.uri,
-    volumes,
-    initContainers,
-    claims: config.claims ?? [],
-    waivers: config.waivers ?? {},
-  };
+  initContainers.forEach((c, i) => {
+    for (const [path, name] of Object.entries(c?.volumeMounts ?? {})) {
+      if (!volumes.some(v => v.name === name)) {
+        problems.push(`${context.prop} initContainers[${i}].volumeMounts['${path}'] '${name}' names none of the source's volumes`);
+      }
+    }
+  });
+  return { context, location, uri: config.uri, volumes, initContainers, claims: config.claims ?? [], waivers: config.waivers ?? {}, problems };
 }
 
-/** Two models must not share a volume or an init container name: Kubernetes refuses the pod. */
-export function checkDistinctPodNames(p: PropProblems, models: ResolvedModel[], taken: string[]): void {
-  const volumes = [...taken];
-  const containers: string[] = [];
+export function reportModelProblems(p: PropProblems, models: BoundModel[]): void {
+  models.forEach(m => m.problems.forEach(problem => p.add(problem)));
+  const volumes = new Set<string>();
   for (const model of models) {
     for (const name of model.volumes.map(v => v.name)) {
-      p.check(!volumes.includes(name), `${model.context.prop} volume`, name, 'is used twice in the pod');
-      volumes.push(name);
-    }
-    for (const name of model.initContainers.map(c => c.name)) {
-      p.check(!containers.includes(name), `${model.context.prop} init container`, name, 'is used twice in the pod');
-      containers.push(name);
+      p.check(!volumes.has(name), `${model.context.prop} volume`, name, 'is also a volume of another model');
+      volumes.add(name);
     }
   }
-}
-
-/** The server's read-only mount of each model that lives on a volume. */
-export function modelMounts(models: ResolvedModel[]): k8s.VolumeMount[] {
-  return models.filter(m => m.location === ModelLocation.VOLUME)
-    .map(m => ({ name: m.context.volumeName, mountPath: m.context.mountPath, readOnly: true }));
-}
-
-/** The init containers of the models and the volumes of the pod that the models need. */
-export interface ModelPodPieces {
-  readonly initContainers: k8s.Container[];
-  readonly volumes: k8s.Volume[];
 }
 
 /**
- * The init containers, hardened like the server and stricter: whatever the pod's opt-outs, they run as the non-root
- * UID on a read-only root file system, without capabilities. One without a /tmp gets an emptyDir there, since tools
- * write temporary files.
+ * A volume of a model source. Every Mount of one volume name shares it: the server's read-only one and the init
+ * containers' writable ones.
  */
-export function modelPodPieces(models: ResolvedModel[], security: SecurityProps | undefined): ModelPodPieces {
-  const uid = security?.runAsUser ?? DEFAULT_UID;
-  const gid = security?.runAsGroup ?? DEFAULT_UID;
-  const volumes = models.flatMap(m => m.volumes);
-  const initContainers = models.flatMap(m => m.initContainers).map(container => {
-    const hasTmp = (container.volumeMounts ?? []).some(mount => mount.mountPath === '/tmp');
-    if (!hasTmp) {
-      volumes.push({ name: `${container.name}-tmp`, emptyDir: {} });
-    }
-    return {
-      ...container,
-      resources: container.resources ?? resourceRequirements(undefined, DEFAULT_INIT_MEMORY_LIMIT),
-      securityContext: {
-        ...containerSecurityContext({ readOnlyRootFilesystem: true }),
-        runAsNonRoot: true,
-        runAsUser: uid,
-        runAsGroup: gid,
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
-      volumeMounts: [...(container.volumeMounts ?? []), ...(hasTmp ? [] : [{ name: `${container.name}-tmp`, mountPath: '/tmp' }])],
-    };
-  });
-  return { initContainers, volumes };
+class ModelVolumeMount extends Mount {
+  public readonly _shareKey: string;
+
+  constructor(public readonly _volumeName: string, private readonly volume: Omit<k8s.Volume, 'name'>, public readonly _readOnly: boolean) {
+    super();
+    this._shareKey = `model-volume/${_volumeName}`;
+  }
+
+  public _check(): void {}
+
+  public _volume(): Omit<k8s.Volume, 'name'> {
+    return this.volume;
+  }
 }
 
-const DEFAULT_INIT_MEMORY_LIMIT = '512Mi';
+function mountOf(model: BoundModel, volumeName: string, readOnly: boolean): Mount {
+  const found = model.volumes.find(v => v.name === volumeName);
+  const volume = Object.fromEntries(Object.entries(found ?? { emptyDir: {} }).filter(([key]) => key !== 'name'));
+  return new ModelVolumeMount(volumeName, volume, readOnly);
+}
+
+/** The server's read-only mount of each model on a volume, by path. */
+export function modelServerMounts(models: BoundModel[]): { [path: string]: Mount } {
+  const mounts: { [path: string]: Mount } = {};
+  for (const model of models.filter(m => m.location === ModelLocation.VOLUME)) {
+    mounts[model.context.mountPath] = mountOf(model, model.context.volumeName, true);
+  }
+  return mounts;
+}
+
+/**
+ * The models' init containers, resolved like the `initContainers` prop (same checks, security context, writable
+ * paths and default resources), to run before it: a user's init container may need the model.
+ */
+export function modelInitContainers(models: BoundModel[], spec: ServingWorkloadSpec): ResolvedContainer[] {
+  // The very Mounts of the server, so that every container shares the pod's writable emptyDirs.
+  const writable: { [path: string]: Mount } = {};
+  for (const path of spec.security.writablePaths) {
+    writable[path] = spec.server.mounts[path];
+  }
+  return models.flatMap(model => model.initContainers.map((c, i) => {
+    const mounts: { [path: string]: Mount } = {};
+    for (const [path, volumeName] of Object.entries(c.volumeMounts ?? {})) {
+      mounts[path] = mountOf(model, volumeName, false);
+    }
+    const props: AdditionalContainerProps = {
+      name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, resources: c.resources, mounts,
+    };
+    return resolveAdditionalContainer(props, `${model.context.prop} initContainers[${i}].`, 'init', writable);
+  }));
+}
 
 /** The Deployment's waiver annotations for the policy rules the sources break. */
-export function modelWaivers(models: ResolvedModel[]): Record<string, string> {
-  const annotations: Record<string, string> = {};
+export function modelWaivers(models: BoundModel[]): { [key: string]: string } {
+  const annotations: { [key: string]: string } = {};
   for (const model of models) {
     for (const [ruleId, reason] of Object.entries(model.waivers)) {
       annotations[waiverAnnotation(ruleId)] = reason;
@@ -151,9 +155,9 @@ export function modelWaivers(models: ResolvedModel[]): Record<string, string> {
 }
 
 /** The PersistentVolumeClaims the sources ask for, in the app's namespace with its labels. */
-export function createModelClaims(scope: Construct, id: ObjectIdentity, models: ResolvedModel[]): k8s.KubePersistentVolumeClaim[] {
+export function createModelClaims(scope: Construct, spec: ServingWorkloadSpec, models: BoundModel[]): k8s.KubePersistentVolumeClaim[] {
   return models.flatMap(m => m.claims).map(claim => new k8s.KubePersistentVolumeClaim(scope, `claim-${claim.name}`, {
-    metadata: { name: claim.name, namespace: id.namespace, labels: id.labels },
+    metadata: { name: claim.name, namespace: spec.namespace, labels: { ...spec.labels } },
     spec: {
       accessModes: claim.accessModes,
       storageClassName: claim.storageClassName,

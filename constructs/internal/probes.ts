@@ -1,26 +1,27 @@
-// Probe defaults: a startup probe shields slow model loads from the liveness probe, which is always present.
+// Renders resolved probes: an HTTP GET of the path, or a TCP check, on the container's first port.
 import { k8s } from 'cdk8s-plus-28';
 
-import { ProbesProps } from '../serving-props';
-
-/** With a 5 s period, 60 failures give a model 5 minutes to load before the pod is restarted. */
-const STARTUP = { periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 2 };
-const STEADY = { periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 };
+import { ResolvedProbe, ResolvedProbes } from '../serving-spec';
 
 export interface ContainerProbes {
-  readonly startupProbe: k8s.Probe;
+  readonly startupProbe?: k8s.Probe;
   readonly readinessProbe?: k8s.Probe;
-  readonly livenessProbe: k8s.Probe;
+  readonly livenessProbe?: k8s.Probe;
 }
 
 /** Probes on the named container port `portName`. */
-export function containerProbes(probes: ProbesProps | undefined, portName: string): ContainerProbes {
+export function containerProbes(probes: ResolvedProbes, portName: string | undefined): ContainerProbes {
+  if (portName === undefined) {
+    return {};
+  }
   const port = k8s.IntOrString.fromString(portName);
-  const check = (path: string | undefined): Pick<k8s.Probe, 'httpGet' | 'tcpSocket'> =>
-    (path !== undefined ? { httpGet: { path, port } } : { tcpSocket: { port } });
-  return {
-    startupProbe: { ...check(probes?.startup ?? probes?.readiness), ...STARTUP },
-    readinessProbe: probes?.readiness !== undefined ? { ...check(probes.readiness), ...STEADY } : undefined,
-    livenessProbe: { ...check(probes?.liveness), ...STEADY },
+  const render = (probe: ResolvedProbe | undefined): k8s.Probe | undefined => probe && {
+    ...(probe.path !== undefined ? { httpGet: { path: probe.path, port } } : { tcpSocket: { port } }),
+    initialDelaySeconds: probe.initialDelaySeconds,
+    periodSeconds: probe.periodSeconds,
+    timeoutSeconds: probe.timeoutSeconds,
+    failureThreshold: probe.failureThreshold,
+    successThreshold: probe.successThreshold,
   };
+  return { startupProbe: render(probes.startup), readinessProbe: render(probes.readiness), livenessProbe: render(probes.liveness) };
 }

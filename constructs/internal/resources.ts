@@ -3,25 +3,57 @@ import { k8s } from 'cdk8s-plus-28';
 
 import { parseQuantity } from '../kubernetes-rules';
 import { ResourcesProps } from '../serving-props';
+import { ResolvedResources } from '../serving-spec';
 
 export const DEFAULT_CPU_REQUEST = '100m';
 export const DEFAULT_MEMORY_REQUEST = '256Mi';
+export const DEFAULT_GPU_RESOURCE = 'nvidia.com/gpu';
 
-export function resourceRequirements(resources: ResourcesProps | undefined, defaultMemoryLimit: string): k8s.ResourceRequirements {
+export interface ResourceDefaults {
+  readonly cpuRequest: string;
+  readonly memoryRequest: string;
+  /** The memory limit unless the props give one; raised to the request when that is larger. */
+  readonly memoryLimit: string;
+}
+
+export function serverResourceDefaults(memoryLimit: string): ResourceDefaults {
+  return { cpuRequest: DEFAULT_CPU_REQUEST, memoryRequest: DEFAULT_MEMORY_REQUEST, memoryLimit };
+}
+
+export function resolveResources(resources: ResourcesProps | undefined, defaults: ResourceDefaults): ResolvedResources {
   const cpu = resources?.cpu;
   const memory = resources?.memory;
   // As Kubernetes does, a lone limit is also the request.
-  const cpuRequest = cpu?.request ?? cpu?.limit ?? DEFAULT_CPU_REQUEST;
-  const memoryRequest = memory?.request ?? memory?.limit ?? DEFAULT_MEMORY_REQUEST;
-  const memoryLimit = memory?.limit ?? larger(memoryRequest, defaultMemoryLimit);
+  const memoryRequest = memory?.request ?? memory?.limit ?? defaults.memoryRequest;
+  const gpu = resources?.gpu;
+  return {
+    cpu: { request: cpu?.request ?? cpu?.limit ?? defaults.cpuRequest, limit: cpu?.limit },
+    memory: { request: memoryRequest, limit: memory?.limit ?? larger(memoryRequest, defaults.memoryLimit) },
+    gpu: gpu ? { count: gpu.count, resource: gpu.resource ?? DEFAULT_GPU_RESOURCE } : undefined,
+    ephemeralStorage: resources?.ephemeralStorage ? {
+      request: resources.ephemeralStorage.request ?? resources.ephemeralStorage.limit,
+      limit: resources.ephemeralStorage.limit,
+    } : undefined,
+  };
+}
+
+export function resourceRequirements(resources: ResolvedResources): k8s.ResourceRequirements {
+  const q = k8s.Quantity.fromString;
+  const { cpu, memory, gpu, ephemeralStorage } = resources;
+  // A device plugin's resource cannot be overcommitted: Kubernetes requires its request to equal its limit.
+  const devices = gpu ? { [gpu.resource]: q(String(gpu.count)) } : {};
   return {
     requests: {
-      cpu: k8s.Quantity.fromString(cpuRequest),
-      memory: k8s.Quantity.fromString(memoryRequest),
+      'cpu': q(cpu.request),
+      'memory': q(memory.request),
+      ...(ephemeralStorage?.request !== undefined ? { 'ephemeral-storage': q(ephemeralStorage.request) } : {}),
+      ...devices,
     },
     limits: {
-      ...(cpu?.limit !== undefined ? { cpu: k8s.Quantity.fromString(cpu.limit) } : {}),
-      memory: k8s.Quantity.fromString(memoryLimit),
+      ...(cpu.limit !== undefined ? { cpu: q(cpu.limit) } : {}),
+      'memory': q(memory.limit),
+      ...(ephemeralStorage?.limit !== undefined ? { 'ephemeral-storage': q(ephemeralStorage.limit) } : {}),
+      ...devices,
     },
   };
 }

@@ -77,3 +77,8 @@ export function isPositiveInteger(value: number): boolean {
 export function isIntOrPercent(value: number | string): boolean {
   return typeof value === 'number' ? isNonNegativeInteger(value) : /^[0-9]+%$/.test(value);
 }
+
+/** A key of a ConfigMap or a Secret (also a file name when it is mounted). */
+export function isConfigMapKey(value: string): boolean {
+  return value.length <= DNS_SUBDOMAIN_MAX && /^[-._a-zA-Z0-9]+$/.test(value);
+}

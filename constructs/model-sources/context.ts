@@ -1,6 +1,8 @@
 // The public contract between a model source and the construct that serves the model.
 import { k8s } from 'cdk8s-plus-28';
 
+import { ResourcesProps } from '../serving-props';
+
 /** Which server loads the model; sources that depend on what the server reads itself look at it. */
 export enum ModelServer {
   /** `ModelServingApp`: any server; it finds the model at `model.path`, told by `model.env`. */
@@ -34,6 +36,24 @@ export interface ModelClaim {
   readonly accessModes: string[];
 }
 
+/** A container that fills the model's volume before the server starts. */
+export interface ModelInitContainer {
+  /** Unique in the pod; a DNS-1123 label. Derive it from `context.volumeName`, e.g. `<volumeName>-fetch`. */
+  readonly name: string;
+  /** Must carry a tag or a digest, and not `:latest`. */
+  readonly image: string;
+  /** @default - the image's entrypoint */
+  readonly command?: string[];
+  /** @default - the image's arguments */
+  readonly args?: string[];
+  /** @default - none */
+  readonly env?: { [name: string]: string };
+  /** @default - cpu request 50m, memory request 64Mi, memory limit 128Mi, as every init container */
+  readonly resources?: ResourcesProps;
+  /** Volumes of the source, by name, mounted writable at a folder: `{ '/model': context.volumeName }`. @default - none */
+  readonly volumeMounts?: { [path: string]: string };
+}
+
 /**
  * What a model source contributes to the pod. The construct checks it, then renders it: it mounts the volume named
  * `context.volumeName` read-only at `context.mountPath`, runs `initContainers` before the server (with the
@@ -46,7 +66,7 @@ export interface ModelSourceConfig {
   /** The model's volume (named `context.volumeName`) and any scratch volumes the init containers need. @default - none */
   readonly volumes?: k8s.Volume[];
   /** Containers that fill the model's volume before the server starts. @default - none */
-  readonly initContainers?: k8s.Container[];
+  readonly initContainers?: ModelInitContainer[];
   /** PersistentVolumeClaims to emit. @default - none */
   readonly claims?: ModelClaim[];
   /** A store the server reads itself (`gs://bucket/models/resnet`); nothing is mounted. @default - the model is on a volume */

@@ -1,10 +1,9 @@
 // A model downloaded before the server starts: a fetch init container per scheme, then an unpack init container.
 import { k8s } from 'cdk8s-plus-28';
 
-import { resourceRequirements } from '../internal/resources';
 import { isEnvVarName, isQuantity, parseImage } from '../kubernetes-rules';
 import { ResourcesProps } from '../serving-props';
-import { ModelServer, ModelSourceConfig, ModelSourceContext } from './context';
+import { ModelInitContainer, ModelServer, ModelSourceConfig, ModelSourceContext } from './context';
 import { FETCH_SCRIPT, UNPACK_SCRIPT } from './download-scripts';
 import { sourceProblem } from './problem';
 
@@ -23,9 +22,8 @@ export const DEFAULT_UNPACK_IMAGE = 'curlimages/curl:8.12.1';
 
 const MODEL_DIR = '/model';
 const SCRATCH_DIR = '/tmp';
-const DEFAULT_RESOURCES: ResourcesProps = { cpu: { request: '100m' }, memory: { request: '128Mi' } };
 /** gcloud and aws are Python programs: 512Mi leaves room for parallel transfers. */
-const DOWNLOAD_MEMORY_LIMIT = '512Mi';
+const DEFAULT_RESOURCES: ResourcesProps = { cpu: { request: '100m' }, memory: { request: '128Mi', limit: '512Mi' } };
 
 // Characters a URL may carry: no white space, quotes, `$`, backquotes, backslashes or parentheses, even though the
 // scripts only ever see the URL through an environment variable.
@@ -51,7 +49,7 @@ export interface UrlOptions {
   readonly image?: string;
   /** The image that checks the digest and unpacks; it needs `sh`, `sha256sum`, `tar` with gzip and `unzip`. @default DEFAULT_UNPACK_IMAGE */
   readonly unpackImage?: string;
-  /** Of each of the two init containers. @default - cpu request 100m, memory request 128Mi, memory limit 512Mi */
+  /** Of each of the two init containers. @default - cpu request 100m, memory request 128Mi, memory limit 512Mi (or the request, if larger) */
   readonly resources?: ResourcesProps;
   /** The most the model (and, separately, the download) may take on the node's disk. @default - no limit */
   readonly sizeLimit?: string;
@@ -73,14 +71,15 @@ export class UrlModelSource {
     const scheme = this.url.slice(0, this.url.indexOf(':')) as 'https' | 'gs' | 's3';
     const downloadVolume = `${context.volumeName}-download`;
     const env = scriptEnv(this.url, format, options, context.server === ModelServer.TF_SERVING);
-    const resources = { cpu: options.resources?.cpu ?? DEFAULT_RESOURCES.cpu, memory: options.resources?.memory ?? DEFAULT_RESOURCES.memory };
-    const container = (step: string, image: string, script: string): k8s.Container => ({
+    // Given cpu or memory replaces ours; a lone memory request is then also the limit, if larger than every init container's.
+    const resources: ResourcesProps = { ...DEFAULT_RESOURCES, ...options.resources };
+    const container = (step: string, image: string, script: string): ModelInitContainer => ({
       name: `${context.volumeName}-${step}`,
       image,
       command: ['sh', '-c', script],
       env,
-      resources: resourceRequirements(resources, DOWNLOAD_MEMORY_LIMIT),
-      volumeMounts: [{ name: context.volumeName, mountPath: MODEL_DIR }, { name: downloadVolume, mountPath: SCRATCH_DIR }],
+      resources,
+      volumeMounts: { [MODEL_DIR]: context.volumeName, [SCRATCH_DIR]: downloadVolume },
     });
     const emptyDir = options.sizeLimit !== undefined ? { sizeLimit: k8s.Quantity.fromString(options.sizeLimit) } : {};
     return {
@@ -181,7 +180,7 @@ function checkResources(context: ModelSourceContext, resources: ResourcesProps |
   }
 }
 
-function scriptEnv(url: string, format: Format, options: UrlOptions, versioned: boolean): k8s.EnvVar[] {
+function scriptEnv(url: string, format: Format, options: UrlOptions, versioned: boolean): { [name: string]: string } {
   const path = url.replace(/\?.*$/, '');
   const vars: Record<string, string | undefined> = {
     MODEL_URL: url,
@@ -197,5 +196,5 @@ function scriptEnv(url: string, format: Format, options: UrlOptions, versioned: 
     CLOUDSDK_CONFIG: `${SCRATCH_DIR}/gcloud`,
     ...options.env,
   };
-  return Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined).map(([name, value]) => ({ name, value }));
+  return Object.fromEntries(Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined));
 }

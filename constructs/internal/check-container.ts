@@ -1,0 +1,82 @@
+// Checks of one resolved container: the server, an init container or a sidecar get the same rules.
+import * as rules from '../kubernetes-rules';
+import { ResolvedContainer, ResolvedProbe } from '../serving-spec';
+import { PropProblems } from './problems';
+import {
+  checkHttpPath, checkImage, checkNonNegativeInteger, checkObjectName, checkPositiveInteger, checkQuantity, checkRequestWithinLimit,
+} from './validate-props';
+
+const CPU_EXAMPLE = "'500m' or '0.5'";
+const BYTES_EXAMPLE = "'512Mi' or '1G'";
+
+export function checkContainer(p: PropProblems, c: ResolvedContainer): void {
+  const at = (prop: string) => `${c.propPrefix}${prop}`;
+  checkImage(p, at('image'), c.image);
+  checkEnv(p, c);
+  c.envFromSecrets.forEach((name, i) => checkObjectName(p, at(`envFromSecrets[${i}]`), name));
+  c.envFromConfigMaps.forEach((name, i) => checkObjectName(p, at(`envFromConfigMaps[${i}]`), name));
+  checkResources(p, c);
+  checkMounts(p, c);
+  for (const kind of ['startup', 'readiness', 'liveness'] as const) {
+    const probe = c.probes[kind];
+    if (probe) {
+      checkProbe(p, at(`probes.${kind}`), kind, probe);
+    }
+  }
+}
+
+function checkEnv(p: PropProblems, c: ResolvedContainer): void {
+  for (const [name, value] of Object.entries(c.env)) {
+    const prop = `${c.propPrefix}env`;
+    p.check(rules.isEnvVarName(name), `${prop} name`, name, "must consist of letters, digits, '_', '-' or '.' and not start with a digit");
+    p.check(!c.reservedEnv.includes(name), `${prop} name`, name, 'is set by the construct itself; use the matching prop instead');
+    value._check(p, `${prop}.${name}`);
+  }
+}
+
+function checkResources(p: PropProblems, c: ResolvedContainer): void {
+  const prop = `${c.propPrefix}resources`;
+  const { cpu, memory, gpu, ephemeralStorage } = c.resources;
+  checkQuantity(p, `${prop}.cpu.request`, cpu.request, CPU_EXAMPLE);
+  checkQuantity(p, `${prop}.cpu.limit`, cpu.limit, CPU_EXAMPLE);
+  checkRequestWithinLimit(p, `${prop}.cpu`, cpu.request, cpu.limit);
+  checkQuantity(p, `${prop}.memory.request`, memory.request, BYTES_EXAMPLE);
+  checkQuantity(p, `${prop}.memory.limit`, memory.limit, BYTES_EXAMPLE);
+  checkRequestWithinLimit(p, `${prop}.memory`, memory.request, memory.limit);
+  if (ephemeralStorage) {
+    checkQuantity(p, `${prop}.ephemeralStorage.request`, ephemeralStorage.request, "'2Gi'");
+    checkQuantity(p, `${prop}.ephemeralStorage.limit`, ephemeralStorage.limit, "'2Gi'");
+    checkRequestWithinLimit(p, `${prop}.ephemeralStorage`, ephemeralStorage.request, ephemeralStorage.limit);
+  }
+  if (gpu) {
+    p.check(rules.isPositiveInteger(gpu.count), `${prop}.gpu.count`, gpu.count, 'must be a whole number of devices, at least 1');
+    // Extended resources need a domain prefix, and Kubernetes keeps kubernetes.io for its own.
+    p.check(rules.isQualifiedName(gpu.resource) && gpu.resource.includes('/') && !/(^|\.)kubernetes\.io\//.test(gpu.resource),
+      `${prop}.gpu.resource`, gpu.resource, "must be a device plugin's resource name such as 'nvidia.com/gpu'");
+  }
+}
+
+function checkMounts(p: PropProblems, c: ResolvedContainer): void {
+  for (const [path, mount] of Object.entries(c.mounts)) {
+    const prop = `${c.propPrefix}mounts['${path}']`;
+    if (p.check(rules.isHttpPath(path) && !path.includes(':') && path !== '/', `${c.propPrefix}mounts path`, path,
+      "must be an absolute folder path starting with '/', other than '/'")) {
+      mount._check(p, prop);
+    }
+  }
+}
+
+function checkProbe(p: PropProblems, prop: string, kind: string, probe: ResolvedProbe): void {
+  checkHttpPath(p, prop, probe.path);
+  checkNonNegativeInteger(p, `${prop}.initialDelaySeconds`, probe.initialDelaySeconds);
+  checkPositiveInteger(p, `${prop}.periodSeconds`, probe.periodSeconds);
+  checkPositiveInteger(p, `${prop}.timeoutSeconds`, probe.timeoutSeconds);
+  checkPositiveInteger(p, `${prop}.failureThreshold`, probe.failureThreshold);
+  if (probe.successThreshold !== undefined) {
+    checkPositiveInteger(p, `${prop}.successThreshold`, probe.successThreshold);
+    if (kind !== 'readiness') {
+      p.check(probe.successThreshold === 1, `${prop}.successThreshold`, probe.successThreshold,
+        `must be 1 for a ${kind} probe: the API server refuses any other value`);
+    }
+  }
+}

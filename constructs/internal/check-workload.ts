@@ -1,0 +1,240 @@
+// Checks of a resolved workload spec, so a check sees the values that will be emitted, defaults included.
+// Conflicts between two props the user gave are read from the props: a default never conflicts.
+import * as rules from '../kubernetes-rules';
+import { AutoscalingProps, IngressPathType, ServiceType, ServingWorkloadProps } from '../serving-props';
+import { ServingWorkloadSpec } from '../serving-spec';
+import { WhenUnsatisfiable } from '../topology-spread-props';
+import { checkContainer } from './check-container';
+import { PropProblems } from './problems';
+import { securityWaivers } from './security';
+import * as v from './validate-props';
+
+/** The props a check needs besides the resolved spec: what the user gave, to find conflicts. */
+export type GivenProps = ServingWorkloadProps & { readonly replicas?: number; readonly autoscaling?: AutoscalingProps };
+
+const IANA_SERVICE_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+const TOLERATION_OPERATORS = ['Exists', 'Equal'];
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+export function checkWorkload(p: PropProblems, spec: ServingWorkloadSpec, given: GivenProps): void {
+  v.checkName(p, spec.name);
+  v.checkNamespace(p, spec.namespace);
+  checkReplicas(p, spec, given);
+  checkContainers(p, spec, given);
+  checkService(p, spec);
+  checkIngress(p, spec);
+  checkRollout(p, spec);
+  checkSecurity(p, spec, given);
+  checkServiceAccount(p, spec, given);
+  checkPlacement(p, spec);
+  checkMetadata(p, spec);
+}
+
+function checkReplicas(p: PropProblems, spec: ServingWorkloadSpec, given: GivenProps): void {
+  v.checkNonNegativeInteger(p, 'replicas', given.replicas);
+  if (given.replicas !== undefined && given.autoscaling) {
+    p.add(`replicas ${given.replicas} cannot be set together with autoscaling: the autoscaler owns the replica count`);
+  }
+  const a = spec.autoscaling;
+  if (!a) {
+    return;
+  }
+  p.check(rules.isPositiveInteger(a.minReplicas), 'autoscaling.minReplicas', a.minReplicas, 'must be an integer of at least 1');
+  if (p.check(rules.isPositiveInteger(a.maxReplicas), 'autoscaling.maxReplicas', a.maxReplicas, 'must be an integer of at least 1')) {
+    p.check(!rules.isPositiveInteger(a.minReplicas) || a.maxReplicas >= a.minReplicas, 'autoscaling.maxReplicas', a.maxReplicas,
+      `must be at least autoscaling.minReplicas (${a.minReplicas})`);
+  }
+  for (const [prop, value] of [['cpuUtilization', a.cpuUtilization], ['memoryUtilization', a.memoryUtilization]] as const) {
+    if (value !== undefined) {
+      p.check(rules.isPositiveInteger(value), `autoscaling.${prop}`, value, 'must be an integer percentage of the request, at least 1');
+    }
+  }
+}
+
+function checkContainers(p: PropProblems, spec: ServingWorkloadSpec, given: GivenProps): void {
+  const all = [spec.server, ...spec.initContainers, ...spec.sidecars];
+  const portNames = new Set<string>();
+  const portNumbers = new Set<number>();
+  const names = new Set<string>([spec.server.name]);
+  for (const c of all) {
+    checkContainer(p, c);
+    if (c !== spec.server) {
+      const prop = `${c.propPrefix}name`;
+      if (p.check(typeof c.name === 'string' && rules.isDns1123Label(c.name), prop, c.name, 'must be a DNS-1123 label')) {
+        p.check(!names.has(c.name), prop, c.name, 'is the name of another container of the pod');
+        names.add(c.name);
+      }
+    }
+    c.ports.forEach((port, i) => {
+      // The server's ports come from the construct's own props (`port`), which it checks itself.
+      if (c === spec.server) {
+        portNames.add(port.name);
+        portNumbers.add(port.containerPort);
+        return;
+      }
+      const prop = `${c.propPrefix}ports[${i}]`;
+      if (p.check(typeof port.name === 'string' && port.name.length <= 15 && IANA_SERVICE_NAME.test(port.name), `${prop}.name`, port.name,
+        "must be an IANA service name: at most 15 lowercase letters, digits and '-', with a letter")) {
+        p.check(!portNames.has(port.name), `${prop}.name`, port.name, 'is the name of another port of the pod');
+        portNames.add(port.name);
+      }
+      if (p.check(rules.isPort(port.containerPort), `${prop}.containerPort`, port.containerPort, 'must be an integer within 1-65535')) {
+        p.check(!portNumbers.has(port.containerPort), `${prop}.containerPort`, port.containerPort, 'is the number of another port of the pod');
+        portNumbers.add(port.containerPort);
+      }
+    });
+  }
+  (given.initContainers ?? []).forEach((c, i) => {
+    p.check(c.probes === undefined, `initContainers[${i}].probes`, c.probes, 'must be left out: init containers run to completion and are not probed');
+  });
+  spec.sidecars.forEach(c => {
+    if (c.ports.length === 0 && Object.keys(c.probes).length > 0) {
+      p.add(`${c.propPrefix}probes need ${c.propPrefix}ports: a probe checks the sidecar's first port`);
+    }
+  });
+  // Mounting an explicit writable path again would give Kubernetes two mounts at one path.
+  for (const path of given.security?.writablePaths ?? []) {
+    p.check(given.mounts?.[path] === undefined, 'security.writablePaths', path, 'is also in mounts: give it one volume, in mounts or here');
+  }
+}
+
+function checkService(p: PropProblems, spec: ServingWorkloadSpec): void {
+  const service = spec.service;
+  v.checkOneOf(p, 'service.type', service.type, Object.values(ServiceType));
+  v.checkPort(p, 'service.port', service.port);
+  if (service.nodePort !== undefined) {
+    const { min, max } = rules.NODE_PORT_RANGE;
+    p.check(rules.isNodePort(service.nodePort), 'service.nodePort', service.nodePort, `must be within ${min}-${max}`);
+    p.check(service.type === ServiceType.NODE_PORT || service.type === ServiceType.LOAD_BALANCER, 'service.nodePort', service.nodePort,
+      `needs service.type NodePort or LoadBalancer, not ${service.type}`);
+  }
+  v.checkKeys(p, 'service.annotations', service.annotations);
+}
+
+function checkIngress(p: PropProblems, spec: ServingWorkloadSpec): void {
+  const ingress = spec.ingress;
+  if (!ingress) {
+    return;
+  }
+  if (ingress.host !== undefined) {
+    p.check(rules.isIngressHost(ingress.host), 'ingress.host', ingress.host,
+      "must be a DNS name such as 'models.example.com' (optionally starting with '*.'), not an IP address or a URL");
+  }
+  v.checkHttpPath(p, 'ingress.path', ingress.path);
+  v.checkOneOf(p, 'ingress.pathType', ingress.pathType, Object.values(IngressPathType));
+  v.checkObjectName(p, 'ingress.className', ingress.className);
+  if (ingress.tlsSecretName !== undefined) {
+    v.checkObjectName(p, 'ingress.tlsSecretName', ingress.tlsSecretName);
+    p.check(ingress.host !== undefined, 'ingress.tlsSecretName', ingress.tlsSecretName, 'needs ingress.host: a certificate is for a host');
+  }
+  v.checkKeys(p, 'ingress.annotations', ingress.annotations);
+}
+
+function checkRollout(p: PropProblems, spec: ServingWorkloadSpec): void {
+  const rollingUpdate = spec.rollingUpdate;
+  for (const prop of ['maxSurge', 'maxUnavailable'] as const) {
+    const value = rollingUpdate?.[prop];
+    if (value !== undefined && p.check(rules.isIntOrPercent(value), `rollingUpdate.${prop}`, value,
+      "must be a non-negative integer or a percentage such as '25%'")) {
+      // maxSurge may exceed 100%; more than every pod cannot be unavailable.
+      p.check(prop === 'maxSurge' || typeof value === 'number' || parseInt(value, 10) <= 100, `rollingUpdate.${prop}`, value, 'must be at most 100%');
+    }
+  }
+  if (rollingUpdate?.maxSurge !== undefined && rollingUpdate.maxUnavailable !== undefined
+    && isZero(rollingUpdate.maxSurge) && isZero(rollingUpdate.maxUnavailable)) {
+    p.add('rollingUpdate.maxSurge and rollingUpdate.maxUnavailable must not both be 0: the rollout could never progress');
+  }
+  v.checkNonNegativeInteger(p, 'revisionHistoryLimit', spec.revisionHistoryLimit);
+  v.checkNonNegativeInteger(p, 'minReadySeconds', spec.minReadySeconds);
+  v.checkPositiveInteger(p, 'progressDeadlineSeconds', spec.progressDeadlineSeconds);
+  if (spec.progressDeadlineSeconds !== undefined && rules.isPositiveInteger(spec.progressDeadlineSeconds)) {
+    p.check(spec.progressDeadlineSeconds > (spec.minReadySeconds ?? 0), 'progressDeadlineSeconds', spec.progressDeadlineSeconds,
+      `must be greater than minReadySeconds (${spec.minReadySeconds ?? 0}), or no rollout could ever complete`);
+  }
+  if (spec.changeCause !== undefined) {
+    p.check(spec.changeCause.trim().length > 0, 'changeCause', spec.changeCause, 'must not be empty: kubectl rollout history shows it');
+  }
+}
+
+function checkSecurity(p: PropProblems, spec: ServingWorkloadSpec, given: GivenProps): void {
+  const security = given.security;
+  for (const prop of ['runAsUser', 'runAsGroup'] as const) {
+    const id = security?.[prop];
+    if (id === undefined) {
+      continue;
+    }
+    p.check(rules.isNonNegativeInteger(id) && id <= 2147483647, `security.${prop}`, id, 'must be an integer within 0-2147483647');
+    if (security?.runAsRoot !== undefined) {
+      p.add(`security.${prop} ${id} conflicts with security.runAsRoot, which runs as UID and GID 0: give one of them`);
+    } else {
+      p.check(id !== 0, `security.${prop}`, id, 'is root; set security.runAsRoot with a reason to run as root');
+    }
+  }
+  const paths = spec.security.writablePaths;
+  paths.forEach((path, i) => {
+    p.check(rules.isHttpPath(path) && !path.includes(':') && path !== '/', 'security.writablePaths', path,
+      "must be an absolute folder path starting with '/', other than '/'");
+    p.check(paths.indexOf(path) === i, 'security.writablePaths', path, 'is listed twice: Kubernetes refuses two mounts at one path');
+  });
+  v.checkReason(p, 'security.runAsRoot.reason', security?.runAsRoot ? security.runAsRoot.reason ?? '' : undefined, 'the app needs root');
+}
+
+function checkServiceAccount(p: PropProblems, spec: ServingWorkloadSpec, given: GivenProps): void {
+  if (given.serviceAccountName !== undefined && given.serviceAccount !== undefined) {
+    p.add(`serviceAccountName '${given.serviceAccountName}' conflicts with serviceAccount, which creates the ServiceAccount '${spec.name}': give one of them`);
+  }
+  v.checkObjectName(p, 'serviceAccountName', given.serviceAccountName);
+  const create = spec.serviceAccount.create;
+  if (create) {
+    v.checkKeys(p, 'serviceAccount.annotations', create.annotations);
+    v.checkLabels(p, 'serviceAccount.labels', create.labels);
+    v.checkNoOverwrite(p, 'serviceAccount.labels', create.labels, spec.labels);
+  }
+  v.checkReason(p, 'automountServiceAccountToken.reason', given.automountServiceAccountToken
+    ? given.automountServiceAccountToken.reason ?? '' : undefined, 'the server calls the Kubernetes API');
+  spec.imagePullSecrets.forEach((name, i) => v.checkObjectName(p, `imagePullSecrets[${i}]`, name));
+}
+
+function checkPlacement(p: PropProblems, spec: ServingWorkloadSpec): void {
+  v.checkLabels(p, 'nodeSelector', spec.nodeSelector);
+  v.checkObjectName(p, 'priorityClassName', spec.priorityClassName);
+  spec.tolerations.forEach((t, i) => {
+    const prop = `tolerations[${i}]`;
+    v.checkOneOf(p, `${prop}.operator`, t.operator, TOLERATION_OPERATORS);
+    v.checkOneOf(p, `${prop}.effect`, t.effect, TAINT_EFFECTS);
+    if (t.key !== undefined) {
+      p.check(rules.isQualifiedName(t.key), `${prop}.key`, t.key, "must be a taint key such as 'nvidia.com/gpu'");
+    }
+    if (t.operator === 'Exists') {
+      p.check(t.value === undefined, `${prop}.value`, t.value, "must be left out with operator 'Exists'");
+    } else {
+      p.check(t.key !== undefined, `${prop}.key`, t.key, "is required unless operator is 'Exists'");
+      v.checkLabelValue(p, `${prop}.value`, t.value);
+    }
+    if (t.tolerationSeconds !== undefined) {
+      p.check(t.effect === 'NoExecute', `${prop}.tolerationSeconds`, t.tolerationSeconds, "needs effect 'NoExecute'");
+      v.checkNonNegativeInteger(p, `${prop}.tolerationSeconds`, t.tolerationSeconds);
+    }
+  });
+  const spread = spec.topologySpread;
+  if (spread) {
+    v.checkPositiveInteger(p, 'topologySpread.maxSkew', spread.maxSkew);
+    p.check(rules.isQualifiedName(spread.topologyKey), 'topologySpread.topologyKey', spread.topologyKey,
+      "must be a node label key such as 'topology.kubernetes.io/zone'");
+    v.checkOneOf(p, 'topologySpread.whenUnsatisfiable', spread.whenUnsatisfiable, Object.values(WhenUnsatisfiable));
+  }
+}
+
+function checkMetadata(p: PropProblems, spec: ServingWorkloadSpec): void {
+  v.checkLabels(p, 'podLabels', spec.podLabels);
+  v.checkNoOverwrite(p, 'podLabels', spec.podLabels, spec.labels);
+  v.checkKeys(p, 'podAnnotations', spec.podAnnotations);
+  v.checkNoOverwrite(p, 'podAnnotations', spec.podAnnotations, spec.ownPodAnnotations);
+  v.checkKeys(p, 'annotations', spec.annotations);
+  v.checkNoOverwrite(p, 'annotations', spec.annotations,
+    { ...spec.ownAnnotations, ...securityWaivers(spec.security, spec.serviceAccount.automountToken) });
+}
+
+function isZero(value: number | string): boolean {
+  return value === 0 || value === '0%';
+}

@@ -1,0 +1,116 @@
+// Resolves the props of one container (the server, an init container or a sidecar) with every default applied.
+import { AdditionalContainerProps, ContainerPort } from '../container-props';
+import { EnvValue } from '../env-value';
+import { Mount } from '../mount';
+import { ProbeOptions, ProbesProps } from '../probe-props';
+import { ResourcesProps } from '../serving-props';
+import { ResolvedContainer, ResolvedProbe, ResolvedProbes, ResolvedResources } from '../serving-spec';
+import { resolveResources, ResourceDefaults } from './resources';
+
+/** With a 5 s period, 60 failures give a model 5 minutes to load before the pod is restarted. */
+const STARTUP = { periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 2 };
+const STEADY = { periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 };
+/** What a container needs that its props do not say. */
+export interface ContainerDefaults {
+  readonly name: string;
+  readonly propPrefix: string;
+  readonly ports: ContainerPort[];
+  readonly resources: ResourceDefaults;
+  /** The readiness check when the props give none; undefined: no readiness probe. */
+  readonly readiness?: ProbeOptions;
+  /** Whether the container gets a liveness (and, for the server, startup) probe by default. */
+  readonly probed: 'server' | 'sidecar' | 'none';
+  /** Mounts of the construct, before the user's. */
+  readonly ownMounts?: { [path: string]: Mount };
+  /** Mounts after the user's: the writable paths. */
+  readonly writableMounts: { [path: string]: Mount };
+  readonly reservedEnv?: string[];
+  readonly ownEnvFromConfigMaps?: string[];
+}
+
+export interface ContainerProps {
+  readonly image?: string;
+  readonly command?: string[];
+  readonly args?: string[];
+  readonly env?: { [name: string]: string | EnvValue };
+  readonly envFromSecrets?: string[];
+  readonly envFromConfigMaps?: string[];
+  readonly resources?: ResourcesProps;
+  readonly mounts?: { [path: string]: Mount };
+  readonly probes?: ProbesProps;
+}
+
+export function resolveContainer(props: ContainerProps, defaults: ContainerDefaults): ResolvedContainer {
+  const env: { [name: string]: EnvValue } = {};
+  for (const [name, value] of Object.entries(props.env ?? {})) {
+    env[name] = typeof value === 'string' ? EnvValue.fromValue(value) : value;
+  }
+  const mounts: { [path: string]: Mount } = { ...defaults.ownMounts, ...props.mounts };
+  for (const [path, mount] of Object.entries(defaults.writableMounts)) {
+    // A user's own writable mount at a writable path (say an emptyDir at /tmp) replaces ours.
+    if (!(path in mounts)) {
+      mounts[path] = mount;
+    }
+  }
+  return {
+    name: defaults.name,
+    propPrefix: defaults.propPrefix,
+    image: props.image as string,
+    command: props.command,
+    args: props.args,
+    ports: defaults.ports,
+    env,
+    reservedEnv: defaults.reservedEnv ?? [],
+    envFromSecrets: props.envFromSecrets ?? [],
+    envFromConfigMaps: [...defaults.ownEnvFromConfigMaps ?? [], ...props.envFromConfigMaps ?? []],
+    resources: resolveResources(props.resources, defaults.resources),
+    mounts,
+    probes: resolveProbes(props.probes, defaults),
+  };
+}
+
+function resolveProbes(probes: ProbesProps | undefined, defaults: ContainerDefaults): ResolvedProbes {
+  if (defaults.probed === 'none') {
+    return {};
+  }
+  const options = (probe: string | ProbeOptions | undefined): ProbeOptions | undefined =>
+    (typeof probe === 'string' ? { path: probe } : probe);
+  const readiness = options(probes?.readiness) ?? defaults.readiness;
+  const liveness = options(probes?.liveness) ?? {};
+  const startup = options(probes?.startup) ?? (defaults.probed === 'server' ? { path: readiness?.path } : undefined);
+  return {
+    startup: startup && withTimings(startup, STARTUP),
+    readiness: readiness && withTimings(readiness, STEADY),
+    liveness: withTimings(liveness, STEADY),
+  };
+}
+
+function withTimings(options: ProbeOptions, defaults: typeof STEADY): ResolvedProbe {
+  return {
+    path: options.path,
+    initialDelaySeconds: options.initialDelaySeconds,
+    periodSeconds: options.periodSeconds ?? defaults.periodSeconds,
+    timeoutSeconds: options.timeoutSeconds ?? defaults.timeoutSeconds,
+    failureThreshold: options.failureThreshold ?? defaults.failureThreshold,
+    successThreshold: options.successThreshold,
+  };
+}
+
+/** Sidecars and init containers: smaller defaults than a model server. */
+export const ADDITIONAL_CONTAINER_RESOURCES: ResourceDefaults = { cpuRequest: '50m', memoryRequest: '64Mi', memoryLimit: '128Mi' };
+
+export function resolveAdditionalContainer(props: AdditionalContainerProps, propPrefix: string, kind: 'init' | 'sidecar',
+  writableMounts: { [path: string]: Mount }): ResolvedContainer {
+  const ports = props.ports ?? [];
+  return resolveContainer(props, {
+    name: props.name,
+    propPrefix,
+    ports,
+    resources: ADDITIONAL_CONTAINER_RESOURCES,
+    readiness: ports.length > 0 ? {} : undefined,
+    probed: kind === 'init' || (ports.length === 0 && props.probes === undefined) ? 'none' : 'sidecar',
+    writableMounts,
+  });
+}
+
+export type { ResolvedResources };

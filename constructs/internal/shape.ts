@@ -1,0 +1,198 @@
+// Run-time shape checks of props for JavaScript callers (and `as any` in TypeScript): unknown props, with a
+// suggestion, and wrong types, reported as props problems instead of a TypeError deep inside the construct.
+// A `Fields<T>` description must name every prop of `T` and no other (the compiler enforces both), so a prop
+// added to an interface without its description does not compile.
+import { PropProblems } from './problems';
+
+/** Records the problems of `value` at prop path `at` (`''` for the props object itself). */
+export type ShapeCheck = (value: unknown, at: string, p: PropProblems) => void;
+
+/** One check per prop of `T`, required and optional alike. */
+export type Fields<T> = { readonly [K in keyof Required<T>]: ShapeCheck };
+
+/** Kubernetes' integer fields are int32 (a few are int64, but none we emit needs more). */
+const INT32_MAX = 2147483647;
+
+function describe(value: unknown): string {
+  if (value === null) {
+    return 'null';
+  }
+  if (Array.isArray(value)) {
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'string') {
+    return `'${value}'`;
+  }
+  if (typeof value === 'object') {
+    return 'an object';
+  }
+  return String(value);
+}
+
+function join(at: string, key: string): string {
+  return at === '' ? key : `${at}.${key}`;
+}
+
+function typeProblem(p: PropProblems, at: string, value: unknown, expected: string): void {
+  p.add(`${at} ${describe(value)} must be ${expected}`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A check that accepts `undefined` and values for which `ok` holds. */
+function primitive(expected: string, ok: (value: unknown) => boolean): ShapeCheck {
+  return (value, at, p) => {
+    if (value !== undefined && !ok(value)) {
+      typeProblem(p, at, value, expected);
+    }
+  };
+}
+
+export const string: ShapeCheck = primitive('a string', v => typeof v === 'string');
+export const boolean: ShapeCheck = primitive('a boolean', v => typeof v === 'boolean');
+
+/** A finite number; integers beyond int32 are refused, because the API server refuses them. */
+export const number: ShapeCheck = (value, at, p) => {
+  if (value === undefined) {
+    return;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    typeProblem(p, at, value, 'a number');
+  } else if (Math.abs(value) > INT32_MAX) {
+    p.add(`${at} ${describe(value)} must be at most ${INT32_MAX}: Kubernetes integers are 32-bit`);
+  }
+};
+
+export const numberOrString: ShapeCheck = (value, at, p) => {
+  if (typeof value === 'string') {
+    return;
+  }
+  if (value !== undefined && typeof value !== 'number') {
+    typeProblem(p, at, value, 'a number or a string');
+    return;
+  }
+  number(value, at, p);
+};
+
+export function oneOf(expected: string, ...allowed: readonly unknown[]): ShapeCheck {
+  return primitive(expected, v => allowed.includes(v));
+}
+
+/** An instance of a class the library offers (EnvValue, Mount, ModelSource); `what` names how to make one. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function instanceOf(type: abstract new (...args: any[]) => unknown, what: string): ShapeCheck {
+  return primitive(what, v => v instanceof type);
+}
+
+/** Tries `checks` in order by the value's type: the first whose `accepts` holds checks it. */
+export function either(expected: string, ...checks: Array<{ accepts: (value: unknown) => boolean; check: ShapeCheck }>): ShapeCheck {
+  return (value, at, p) => {
+    if (value === undefined) {
+      return;
+    }
+    const match = checks.find(c => c.accepts(value));
+    if (match) {
+      match.check(value, at, p);
+    } else {
+      typeProblem(p, at, value, expected);
+    }
+  };
+}
+
+export function arrayOf(item: ShapeCheck): ShapeCheck {
+  return (value, at, p) => {
+    if (value === undefined) {
+      return;
+    }
+    if (!Array.isArray(value)) {
+      typeProblem(p, at, value, 'an array');
+      return;
+    }
+    value.forEach((v, i) => {
+      if (v === undefined) {
+        p.add(`${at}[${i}] (unset) must not be empty`);
+      } else {
+        item(v, `${at}[${i}]`, p);
+      }
+    });
+  };
+}
+
+/** An object with free keys, e.g. labels or env; `value` checks each entry at `<at>.<key>`. */
+export function recordOf(value: ShapeCheck, expected = 'an object'): ShapeCheck {
+  return (map, at, p) => {
+    if (map === undefined) {
+      return;
+    }
+    if (!isPlainObject(map)) {
+      typeProblem(p, at, map, expected);
+      return;
+    }
+    for (const [key, v] of Object.entries(map)) {
+      if (v === undefined) {
+        continue;
+      }
+      value(v, join(at, key), p);
+    }
+  };
+}
+
+export const stringMap: ShapeCheck = recordOf(string);
+
+/** Any plain object, for Kubernetes shapes the library passes through (their fields are validated by the API server). */
+export const anyObject: ShapeCheck = recordOf(() => undefined);
+
+/** An object with exactly the props `fields` describes; unknown props are refused with the closest known one. */
+export function object<T>(fields: Fields<T>): ShapeCheck {
+  const known = Object.keys(fields);
+  return (value, at, p) => {
+    if (value === undefined) {
+      return;
+    }
+    if (!isPlainObject(value)) {
+      typeProblem(p, at === '' ? 'props' : at, value, 'an object');
+      return;
+    }
+    for (const [key, v] of Object.entries(value)) {
+      const check = (fields as Record<string, ShapeCheck>)[key];
+      if (!Object.hasOwn(fields, key)) {
+        const suggestion = closest(key, known);
+        p.add(`unknown prop '${join(at, key)}'${suggestion ? `; did you mean '${join(at, suggestion)}'?` : ''}`);
+      } else {
+        check(v, join(at, key), p);
+      }
+    }
+  };
+}
+
+/** The known prop a typo most likely meant, if any is close enough. */
+export function closest(typo: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const distance = editDistance(typo.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 3))) {
+    return best;
+  }
+  // `enviroment` for `env`: a known prop that starts the typo
+  return known.find(k => k.length >= 3 && typo.toLowerCase().startsWith(k.toLowerCase()));
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
