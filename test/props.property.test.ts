@@ -63,6 +63,34 @@ const common = {
   }), { nil: undefined, freq: 2 }),
 };
 
+const sha256 = mostly(fc.stringMatching(/^[0-9a-f]{64}$/), fc.constantFrom('abc', 'z'.repeat(64)));
+const claimCreate = fc.record({
+  storage: mostly(fc.constantFrom('1Gi', '500M', '10Gi'), fc.constantFrom('lots', '1GB')),
+  storageClassName: fc.option(mostly(fc.constantFrom('standard', 'filestore'), fc.constant('Bad Class')), { nil: undefined }),
+  accessModes: fc.option(mostly<string[]>(fc.constantFrom(['ReadWriteMany'], ['ReadOnlyMany'], ['ReadWriteOnce']), fc.constant(['Sometimes'])),
+    { nil: undefined }),
+}, { requiredKeys: ['storage'] });
+const urlSource = fc.record({
+  url: mostly(
+    fc.constantFrom('https://models.example.com/m.tar.gz', 'https://h.example.com:8443/v1/m.zip?sig=a%2Fb&x=1', 'gs://bucket/models/m.tgz',
+      's3://ml-models/prod/m/', 'gs://bucket/m/', 'https://example.com/model.pkl'),
+    fc.constantFrom('http://x/m.tar.gz', 'https://x/$(id).tgz', 'https://x/models/', 'ftp://x/m.zip'),
+  ),
+  sha256: fc.option(sha256, { nil: undefined, freq: 3 }),
+  sizeLimit: fc.option(mostly(fc.constantFrom('1Gi', '20G'), fc.constant('1GB')), { nil: undefined, freq: 4 }),
+  image: fc.option(mostly(fc.constant('registry.internal/curl:8.12.1'), fc.constant('curl:latest')), { nil: undefined, freq: 6 }),
+}).map(({ url, ...options }) => ModelSource.fromUrl(url, options));
+/** Sources for TfServingApp and ModelServingApp alike; each construct refuses the ones that make no sense for it. */
+const anySource = fc.oneof(
+  fc.constantFrom('claim', 'Bad_Claim').map(c => ModelSource.fromClaim(c)),
+  claimCreate.map(create => ModelSource.fromClaim('model-claim', { create })),
+  fc.constantFrom('gs://bucket/models/m', 's3://b/m', 'gs://bucket/other', 'ftp://x/m').map(u => ModelSource.fromUri(u)),
+  fc.constant(ModelSource.fromImage()),
+  mostly(fc.constantFrom('/data/models/m', '/mnt/m/'), fc.constantFrom('/etc/../etc', '/var/run/docker.sock', 'rel')).map(h => ModelSource.fromHostPath(h)),
+  urlSource,
+);
+const modelSource = fc.oneof(fc.constant(undefined), anySource);
+
 const modelServingAppProps = fc.record({
   name: fc.option(name, { nil: undefined }),
   image,
@@ -78,22 +106,41 @@ const modelServingAppProps = fc.record({
     className: fc.option(mostly(fc.constantFrom('nginx', 'gce'), fc.constant('Bad Class')), { nil: undefined }),
     tlsSecretName: fc.option(mostly(fc.constant('tls'), fc.constant('Bad_Secret')), { nil: undefined }),
   }), { nil: undefined }),
+  // One app in five has a model: its sources refuse more often, and the other props must stay common too.
+  model: fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, {
+    arbitrary: fc.record({
+      source: anySource,
+      path: fc.option(mostly(fc.constantFrom('/models/m', '/opt/model'), fc.constantFrom('model', '/tmp')), { nil: undefined }),
+      env: fc.option(mostly(fc.constantFrom('ML_MODEL_PATH', 'MODEL_URI'), fc.constant('1BAD')), { nil: undefined }),
+    }),
+    weight: 1,
+  }),
 });
 
-const modelSource = fc.oneof(
-  fc.constant(undefined),
-  fc.constantFrom('claim', 'Bad_Claim').map(c => ModelSource.fromClaim(c)),
-  fc.constantFrom('gs://bucket/models/m', 's3://b/m', 'gs://bucket/other', 'ftp://x/m').map(u => ModelSource.fromUri(u)),
-  fc.constant(ModelSource.fromImage()),
-);
+
+const batching = fc.record({
+  maxBatchSize: mostly(fc.integer({ min: 1, max: 512 }), fc.constantFrom(0, 1.5)),
+  batchTimeoutMicros: mostly(fc.integer({ min: 0, max: 100000 }), fc.constant(-1)),
+  numBatchThreads: fc.option(mostly(fc.integer({ min: 1, max: 16 }), fc.constant(0)), { nil: undefined }),
+  maxEnqueuedBatches: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
+  padVariableLengthInputs: fc.option(fc.boolean(), { nil: undefined }),
+}, { requiredKeys: ['maxBatchSize', 'batchTimeoutMicros'] });
+const tfModelName = mostly(fc.constantFrom('m', 'half_plus_two'), fc.oneof(fc.constantFrom('bad name', ''), fc.string({ maxLength: 8 })));
 
 const tfServingAppProps = fc.record({
   name: fc.option(name, { nil: undefined }),
-  modelName: mostly(fc.constantFrom('m', 'half_plus_two'), fc.oneof(fc.constantFrom('bad name', ''), fc.string({ maxLength: 8 }))),
+  modelName: tfModelName,
   image: fc.option(image, { nil: undefined }),
   modelSource,
+  monitoring: fc.option(fc.boolean(), { nil: undefined }),
+  batching: fc.option(batching, { nil: undefined, freq: 3 }),
   ...common,
-});
+}).chain(props => fc.oneof(
+  fc.constant(props),
+  // several models instead of one
+  fc.array(fc.record({ name: tfModelName, source: anySource }), { minLength: 1, maxLength: 3 })
+    .map(models => ({ ...props, modelName: undefined, modelSource: undefined, models })),
+));
 
 /** Synthesizes the construct, or returns the InvalidPropsError it raised; anything else thrown fails the property. */
 function synthOrError(build: (chart: ReturnType<typeof testChart>) => void): any[] | InvalidPropsError {
@@ -138,4 +185,58 @@ test('the generators reach both outcomes often', () => {
     .filter(props => synthOrError(chart => new ModelServingApp(chart, 'app', props as never)) instanceof InvalidPropsError);
   expect(refused.length).toBeGreaterThan(30);
   expect(refused.length).toBeLessThan(270);
+});
+
+// Valid prop sets must never be refused: each generator below yields only props a user may rightly expect to work.
+const validUrlSource = fc.record({
+  url: fc.constantFrom('https://models.example.com/m.tar.gz', 'gs://bucket/models/m.zip', 's3://ml-models/prod/m/', 'https://x.example.com/a/m.tgz?sig=1'),
+  sha256: fc.option(fc.stringMatching(/^[0-9a-f]{64}$/), { nil: undefined }),
+  sizeLimit: fc.option(fc.constantFrom('1Gi', '20G'), { nil: undefined }),
+  resources: fc.option(fc.record({ memory: fc.record({ request: fc.constantFrom('128Mi', '1Gi', '3Gi') }) }), { nil: undefined }),
+}).filter(o => !(o.sha256 && o.url.endsWith('/'))).map(({ url, ...options }) => ModelSource.fromUrl(url, options));
+/** Each model its own claim: one claim name created twice is a conflict. */
+const validTfSource = (i: number) => fc.oneof(
+  validUrlSource,
+  fc.constant(ModelSource.fromClaim(`model-claim-${i}`, { create: { storage: '1Gi' } })),
+  fc.constant(ModelSource.fromHostPath(`/data/models/${i}`)),
+);
+const validTfModels = fc.uniqueArray(fc.constantFrom('a', 'b_2', 'c.v1'), { minLength: 1, maxLength: 3 })
+  .chain(names => fc.tuple(...names.map((name, i) => fc.record({ name: fc.constant(name), source: validTfSource(i) }))));
+const validTfProps = fc.record({
+  models: validTfModels,
+  monitoring: fc.option(fc.boolean(), { nil: undefined }),
+  batching: fc.option(fc.record({
+    maxBatchSize: fc.integer({ min: 1, max: 256 }), batchTimeoutMicros: fc.integer({ min: 0, max: 5000 }),
+    numBatchThreads: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+  }), { nil: undefined }),
+  service: fc.option(fc.record({
+    nodePort: fc.option(fc.constant(30080), { nil: undefined }),
+    grpcNodePort: fc.option(fc.constant(30090), { nil: undefined }),
+    grpcPort: fc.option(fc.constantFrom(9000, 8500), { nil: undefined }),
+  }), { nil: undefined }),
+  replicas: fc.option(fc.integer({ min: 1, max: 4 }), { nil: undefined }),
+});
+const validModelProps = fc.record({
+  source: fc.oneof(validUrlSource, fc.constant(ModelSource.fromImage()), fc.constant(ModelSource.fromClaim('m', { create: { storage: '2Gi' } }))),
+  path: fc.option(fc.constantFrom('/models/api', '/opt/model'), { nil: undefined }),
+  env: fc.option(fc.constant('ML_MODEL_PATH'), { nil: undefined }),
+});
+
+function expectSynthesized(result: any[] | InvalidPropsError): void {
+  if (result instanceof InvalidPropsError) {
+    throw new Error(`valid props were refused: ${result.message}`);
+  }
+  expectClean(result, '');
+}
+
+test('TfServingApp: valid models, monitoring, batching and gRPC props are never refused', () => {
+  fc.assert(fc.property(validTfProps, props => {
+    expectSynthesized(synthOrError(chart => new TfServingApp(chart, 'tf', props as never)));
+  }), { numRuns: 100, seed: 7 });
+});
+
+test('ModelServingApp: a valid model prop is never refused', () => {
+  fc.assert(fc.property(validModelProps, fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }), (model, replicas) => {
+    expectSynthesized(synthOrError(chart => new ModelServingApp(chart, 'api', { image: 'ghcr.io/acme/api:1.0.0', model, replicas })));
+  }), { numRuns: 100, seed: 7 });
 });

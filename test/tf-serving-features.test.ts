@@ -182,7 +182,11 @@ describe('refusals', () => {
       "TfServingApp 'test/tf': batching.allowedBatchSizes [8,16] must be increasing whole numbers ending with batching.maxBatchSize (32)"],
     [{ modelName: 'm', batching: { maxBatchSize: 8, batchTimeoutMicros: 10, numBatchThreads: 1.5 } },
       "TfServingApp 'test/tf': batching.numBatchThreads 1.5 must be an integer of at least 1"],
-    [{ modelName: 'm', monitoring: 'yes' }, "TfServingApp 'test/tf': monitoring 'yes' must be a boolean"],
+    [{ models: ['a', 'b'].map(name => ({ name, source: ModelSource.fromClaim('shared', { create: { storage: '1Gi' } }) })) },
+      "TfServingApp 'test/tf': models[1].source claim 'shared' is created for another model too; give each model its own claim"],
+    [{ modelName: 'm', args: ['--enable_batching'], batching: { maxBatchSize: 8, batchTimeoutMicros: 0 } },
+      "TfServingApp 'test/tf': args[0] '--enable_batching' is set by the construct itself; use the matching prop (models, monitoring or batching) instead"],
+    [{ modelName: 'm', env: { MODEL_BASE_PATH: '/x' } }, "TfServingApp 'test/tf': env name 'MODEL_BASE_PATH' is set by the construct itself; use the matching prop instead"],
   ])('%j', (props, message) => {
     expect(refused(props)).toBe(message);
   });

@@ -79,7 +79,12 @@ export function bindModel(source: unknown, context: ModelSourceContext): BoundMo
 export function reportModelProblems(p: PropProblems, models: BoundModel[]): void {
   models.forEach(m => m.problems.forEach(problem => p.add(problem)));
   const volumes = new Set<string>();
+  const claims = new Set<string>();
   for (const model of models) {
+    for (const name of model.claims.map(c => c.name)) {
+      p.check(!claims.has(name), `${model.context.prop} claim`, name, 'is created for another model too; give each model its own claim');
+      claims.add(name);
+    }
     for (const name of model.volumes.map(v => v.name)) {
       p.check(!volumes.has(name), `${model.context.prop} volume`, name, 'is also a volume of another model');
       volumes.add(name);
