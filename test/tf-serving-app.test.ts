@@ -1,3 +1,5 @@
+import { Node } from 'constructs';
+
 import { DEFAULT_TF_SERVING_IMAGE, ModelSource, ServiceType, TfServingApp } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
 import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth, testChart } from './util';
@@ -99,6 +101,22 @@ describe('model sources', () => {
   });
 });
 
+test('a nodePort without a type keeps the NodePort default', () => {
+  const objects = synth(chart => new TfServingApp(chart, 'resnet', { modelName: 'resnet', service: { nodePort: 30123 } }));
+  expect(findObject(objects, 'Service').spec).toMatchObject({ type: 'NodePort', ports: [{ nodePort: 30123, port: 8501 }] });
+});
+
+test('pod annotations are merged with the config hash, which keeps rolling the pods', () => {
+  const objects = synth(chart => new TfServingApp(chart, 'tf', { modelName: 'm', podAnnotations: { 'prometheus.io/scrape': 'true' } }));
+  expect(findObject(objects, 'Deployment').spec.template.metadata.annotations)
+    .toEqual({ 'prometheus.io/scrape': 'true', 'model-serving.cdk8s.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/) });
+});
+
+test('the Deployment is the default child', () => {
+  const app = new TfServingApp(testChart(), 'tf', { modelName: 'm' });
+  expect(Node.of(app).defaultChild).toBe(app.deployment);
+});
+
 test('a fixed replica count replaces the autoscaler', () => {
   const objects = synth(chart => new TfServingApp(chart, 'tf', { modelName: 'm', replicas: 1 }));
   expect(kinds(objects)).toEqual(['ConfigMap', 'Deployment', 'Service']);
@@ -133,6 +151,13 @@ describe('bad props', () => {
     [{ image: 'tensorflow/serving' }, "image 'tensorflow/serving' must carry a tag or a digest"],
     [{ service: { type: ServiceType.NODE_PORT, nodePort: 8501 } }, 'service.nodePort 8501 must be within 30000-32767'],
     [{ replicas: 2, autoscaling: { maxReplicas: 4 } }, 'replicas 2 cannot be set together with autoscaling'],
+    [{ modelSource: ModelSource.fromImage(), image: 'tensorflow/serving:2.15.0' },
+      "image 'tensorflow/serving:2.15.0' must be a custom image that contains the model, with ModelSource.fromImage(); a stock tensorflow/serving image has none"],
+    [{ modelSource: ModelSource.fromImage(), image: 'docker.io/tensorflow/serving:2.15.0-gpu' },
+      "image 'docker.io/tensorflow/serving:2.15.0-gpu' must be a custom image that contains the model"],
+    [{ modelSource: ModelSource.fromUri('gs://bucket/half_plus_two'), modelBasePath: '/models' },
+      "modelBasePath '/models' conflicts with ModelSource.fromUri, whose URI gives MODEL_BASE_PATH: give one of them"],
+    [{ podAnnotations: { 'model-serving.cdk8s.io/config-hash': 'x' } }, "podAnnotations key 'model-serving.cdk8s.io/config-hash' is set by the construct itself"],
   ])('%j is refused: %s', (props, message) => {
     expect(build(props)).toThrow(message);
   });
