@@ -52,7 +52,12 @@ export class JokemeterChart extends Chart {
     new ModelServingApp(this, 'jokemeter', {
       image: 'peterwolf/jokemeter:lr',
       port: 80,
-      probes: { startup: '/api/v1/startup', readiness: '/api/v1/ready', liveness: '/api/v1/health' },
+      probes: {
+        startup: '/api/v1/startup',
+        // the reference deployment's timings
+        readiness: { path: '/api/v1/ready', initialDelaySeconds: 1, periodSeconds: 10, failureThreshold: 2 },
+        liveness: { path: '/api/v1/health', initialDelaySeconds: 1, periodSeconds: 10, failureThreshold: 2 },
+      },
       ingress: { className: 'nginx', host: 'jokemeter.ai', path: '/api/v1', pathType: IngressPathType.PREFIX },
       rollingUpdate: { maxSurge: 1, maxUnavailable: '33%' },
       revisionHistoryLimit: 5,

@@ -19,7 +19,7 @@ import { ModelServer } from './model-sources/context';
 import { Mount } from './mount';
 import { AutoscalingProps, ResourcesProps, ServiceType, ServingWorkloadProps } from './serving-props';
 import { ServingWorkloadSpec } from './serving-spec';
-import { PROMETHEUS_PATH, ServedModel, TF_CONFIG_DIR, tfConfigFiles } from './tf-serving/config-files';
+import { ServedModel, TF_CONFIG_DIR, tfConfigFiles } from './tf-serving/config-files';
 import { BatchingProps, TfServingModel, TfServingServiceProps } from './tf-serving/props';
 import { checkBatching, checkGrpcService, checkTfModelName, isStockTfServingImage } from './tf-serving/validate-props';
 
@@ -176,7 +176,6 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
     ownPodAnnotations: {
       // The environment and the files are read at start only: a changed ConfigMap must roll the pods.
       [CONFIG_HASH_ANNOTATION]: hashOf(configData),
-      ...(props.monitoring ? { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(TF_SERVING_REST_PORT), 'prometheus.io/path': PROMETHEUS_PATH } : {}),
     },
   });
   // Explicit keys rather than envFrom: the ConfigMap also holds the configuration files.
@@ -277,7 +276,7 @@ function checkLocation(p: PropProblems, model: BoundModel, image: string, single
   if (model.location === ModelLocation.URI) {
     const uri = model.uri as string;
     if (props.modelBasePath !== undefined) {
-      p.add(`modelBasePath '${props.modelBasePath}' cannot be set with ${prop} ModelSource.fromUri('${uri}'): TF Serving reads the model from the URI`);
+      p.add(`modelBasePath '${props.modelBasePath}' conflicts with ModelSource.fromUri, whose URI gives MODEL_BASE_PATH: give one of them`);
     }
     if (single) {
       p.check(uri.slice(uri.lastIndexOf('/') + 1) === model.context.modelName, `${prop} uri`, uri,
@@ -285,8 +284,8 @@ function checkLocation(p: PropProblems, model: BoundModel, image: string, single
     }
   }
   if (model.location === ModelLocation.IMAGE && typeof image === 'string') {
-    p.check(!isStockTfServingImage(image), 'image', image, `is a stock tensorflow/serving image, which holds no model; ${prop} ModelSource.fromImage() `
-      + `needs a custom image built from it with the model at ${model.context.mountPath}`);
+    p.check(!isStockTfServingImage(image), 'image', image,
+      `must be a custom image that contains the model, with ModelSource.fromImage(); a stock tensorflow/serving image has none: build one from it with the model at ${model.context.mountPath}`);
   }
 }
 

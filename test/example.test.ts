@@ -125,6 +125,12 @@ describe('jokemeter', () => {
       .toEqual(['/api/v1/startup', '/api/v1/ready', '/api/v1/health']);
   });
 
+  test('keeps the reference deployment\'s readiness and liveness timings', () => {
+    for (const probe of [container.readinessProbe, container.livenessProbe]) {
+      expect(probe).toMatchObject({ initialDelaySeconds: 1, periodSeconds: 10, failureThreshold: 2 });
+    }
+  });
+
   test('is reached through ingress-nginx at jokemeter.ai/api/v1', () => {
     expect(findObject(objects, 'Service').spec.type).toBe('ClusterIP');
     const ingress = findObject(objects, 'Ingress');

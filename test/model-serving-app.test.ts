@@ -227,6 +227,41 @@ test('the raw objects are reachable as fields', () => {
   expect(app.autoscaler?.name).toBe('m');
 });
 
+describe('defaults never disagree with checks', () => {
+  test('a nodePort without a type means a NodePort Service', () => {
+    const objects = synth(chart => new ModelServingApp(chart, 'm', { image: IMAGE, service: { nodePort: 30080 } }));
+    expect(findObject(objects, 'Service').spec).toMatchObject({ type: 'NodePort', ports: [{ nodePort: 30080, port: 80 }] });
+  });
+
+  test('writablePaths without /tmp still get /tmp while the root file system is read-only', () => {
+    const app = new ModelServingApp(testChart(), 'm', { image: IMAGE, security: { writablePaths: ['/cache'] } });
+    expect(app.spec.security.writablePaths).toEqual(['/tmp', '/cache']);
+    expect(app.deployment.toJson().spec.template.spec.containers[0].volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' }, { name: 'writable-1', mountPath: '/cache' },
+    ]);
+  });
+
+  test('maxSurge may exceed 100%', () => {
+    const objects = synth(chart => new ModelServingApp(chart, 'm', { image: IMAGE, rollingUpdate: { maxSurge: '200%', maxUnavailable: 0 } }));
+    expect(findObject(objects, 'Deployment').spec.strategy.rollingUpdate).toEqual({ maxSurge: '200%', maxUnavailable: 0 });
+  });
+
+  test('the resolved spec is exposed with every default applied', () => {
+    const app = new ModelServingApp(testChart(), 'm', { image: IMAGE, replicas: 3 });
+    expect(app.spec.replicas).toBe(3);
+    expect(app.spec.service).toEqual({ type: ServiceType.CLUSTER_IP, port: 80, annotations: {} });
+    expect(app.spec.server.probes.readiness).toEqual({ periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 });
+    expect(app.spec.server.resources).toEqual({ cpu: { request: '100m' }, memory: { request: '256Mi', limit: '512Mi' } });
+    expect(app.spec.disruptionBudget).toBe(true);
+    expect(app.spec.topologySpread).toEqual({ topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' });
+  });
+
+  test('a changeCause becomes the kubernetes.io/change-cause annotation of the Deployment', () => {
+    const objects = synth(chart => new ModelServingApp(chart, 'm', { image: IMAGE, changeCause: 'retrained on November data' }));
+    expect(findObject(objects, 'Deployment').metadata.annotations).toEqual({ 'kubernetes.io/change-cause': 'retrained on November data' });
+  });
+});
+
 describe('bad props', () => {
   const build = (props: object, id = 'jokemeter') => () =>
     new ModelServingApp(testChart(), id, { image: IMAGE, ...props } as never);
@@ -254,6 +289,11 @@ describe('bad props', () => {
     [{ security: { runAsUser: 0 } }, 'security.runAsUser 0 is root; set security.runAsRoot with a reason to run as root'],
     [{ security: { writablePaths: ['/tmp', '/tmp'] } }, "security.writablePaths '/tmp' is listed twice: Kubernetes refuses two mounts at one path"],
     [{ security: { runAsRoot: { reason: ' ' } } }, "security.runAsRoot.reason ' ' must explain why the app needs root"],
+    [{ security: { runAsRoot: { reason: 'vendor image' }, runAsUser: 1000 } },
+      'security.runAsUser 1000 conflicts with security.runAsRoot, which runs as UID and GID 0: give one of them'],
+    [{ security: { runAsRoot: { reason: 'vendor image' }, runAsGroup: 1000 } },
+      'security.runAsGroup 1000 conflicts with security.runAsRoot, which runs as UID and GID 0: give one of them'],
+    [{ rollingUpdate: { maxUnavailable: '150%' } }, "rollingUpdate.maxUnavailable '150%' must be at most 100%"],
     [{ name: 'Joke_Meter' }, "name 'Joke_Meter' must be a DNS-1035 label"],
     [{ name: 'a'.repeat(64) }, 'must be a DNS-1035 label (lowercase letters, digits and \'-\', starting with a letter, at most 63 characters)'],
   ])('%j is refused: %s', (props, message) => {

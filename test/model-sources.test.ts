@@ -228,7 +228,8 @@ describe('refusals', () => {
     [{ model: { source: ModelSource.fromImage(), env: '1PATH' } }, "model.env '1PATH' must consist of letters, digits, '_', '-' or '.' and not start with a digit"],
     [{ env: { MODEL: 'x' }, model: { source: ModelSource.fromImage(), env: 'MODEL' } },
       "model.env 'MODEL' is also set in env; the construct sets it to the model path"],
-    [{ model: {} }, "model.source must be a ModelSource, e.g. ModelSource.fromUrl('https://...') or an object with a bind(context) method"],
+    [{ model: {} }, 'model.source (unset) must be a ModelSource (ModelSource.fromClaim, fromUri, fromUrl, fromImage or fromHostPath, '
+      + 'or an object with a bind(context) method)'],
   ])('%j', (props, message) => {
     expect(refused(props)).toBe(`ModelServingApp 'test/api': ${message}`);
   });

@@ -1,3 +1,5 @@
+import { Node } from 'constructs';
+
 import { DEFAULT_TF_SERVING_IMAGE, ModelSource, ServiceType, TfServingApp } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
 import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth, testChart } from './util';
@@ -103,6 +105,22 @@ describe('model sources', () => {
   });
 });
 
+test('a nodePort without a type keeps the NodePort default', () => {
+  const objects = synth(chart => new TfServingApp(chart, 'resnet', { modelName: 'resnet', service: { nodePort: 30123 } }));
+  expect(findObject(objects, 'Service').spec).toMatchObject({ type: 'NodePort', ports: [{ nodePort: 30123, port: 8501 }, { name: 'grpc', port: 8500 }] });
+});
+
+test('pod annotations are merged with the config hash, which keeps rolling the pods', () => {
+  const objects = synth(chart => new TfServingApp(chart, 'tf', { modelName: 'm', podAnnotations: { 'prometheus.io/scrape': 'true' } }));
+  expect(findObject(objects, 'Deployment').spec.template.metadata.annotations)
+    .toEqual({ 'prometheus.io/scrape': 'true', 'model-serving.cdk8s.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/) });
+});
+
+test('the Deployment is the default child', () => {
+  const app = new TfServingApp(testChart(), 'tf', { modelName: 'm' });
+  expect(Node.of(app).defaultChild).toBe(app.deployment);
+});
+
 test('a fixed replica count replaces the autoscaler', () => {
   const objects = synth(chart => new TfServingApp(chart, 'tf', { modelName: 'm', replicas: 1 }));
   expect(kinds(objects)).toEqual(['ConfigMap', 'Deployment', 'Service']);
@@ -129,8 +147,8 @@ describe('bad props', () => {
     [{ modelSource: ModelSource.fromUri('gs://bucket/models/other') },
       "modelSource uri 'gs://bucket/models/other' must end with the model name 'half_plus_two'"],
     [{ modelSource: ModelSource.fromUri('http://bucket/half_plus_two') }, "modelSource uri 'http://bucket/half_plus_two' must be 'gs://bucket/path/<modelName>'"],
-    [{ modelSource: ModelSource.fromImage() }, `image '${DEFAULT_TF_SERVING_IMAGE}' is a stock tensorflow/serving image, which holds no model; `
-      + 'modelSource ModelSource.fromImage() needs a custom image built from it with the model at /models/half_plus_two'],
+    [{ modelSource: ModelSource.fromImage() }, `image '${DEFAULT_TF_SERVING_IMAGE}' must be a custom image that contains the model, `
+      + 'with ModelSource.fromImage(); a stock tensorflow/serving image has none: build one from it with the model at /models/half_plus_two'],
     [{ modelSource: ModelSource.fromClaim('Models_Claim') }, "modelSource claimName 'Models_Claim' must be a DNS-1123 subdomain"],
     [{ modelSource: ModelSource.fromHostPath('data') }, "modelSource hostPath 'data' must be an absolute path"],
     [{ modelBasePath: '/models/' }, "modelBasePath '/models/' must be an absolute folder path"],
@@ -138,6 +156,13 @@ describe('bad props', () => {
     [{ image: 'tensorflow/serving' }, "image 'tensorflow/serving' must carry a tag or a digest"],
     [{ service: { type: ServiceType.NODE_PORT, nodePort: 8501 } }, 'service.nodePort 8501 must be within 30000-32767'],
     [{ replicas: 2, autoscaling: { maxReplicas: 4 } }, 'replicas 2 cannot be set together with autoscaling'],
+    [{ modelSource: ModelSource.fromImage(), image: 'tensorflow/serving:2.15.0' },
+      "image 'tensorflow/serving:2.15.0' must be a custom image that contains the model, with ModelSource.fromImage(); a stock tensorflow/serving image has none"],
+    [{ modelSource: ModelSource.fromImage(), image: 'docker.io/tensorflow/serving:2.15.0-gpu' },
+      "image 'docker.io/tensorflow/serving:2.15.0-gpu' must be a custom image that contains the model"],
+    [{ modelSource: ModelSource.fromUri('gs://bucket/half_plus_two'), modelBasePath: '/models' },
+      "modelBasePath '/models' conflicts with ModelSource.fromUri, whose URI gives MODEL_BASE_PATH: give one of them"],
+    [{ podAnnotations: { 'model-serving.cdk8s.io/config-hash': 'x' } }, "podAnnotations key 'model-serving.cdk8s.io/config-hash' is set by the construct itself"],
   ])('%j is refused: %s', (props, message) => {
     expect(build(props)).toThrow(message);
   });

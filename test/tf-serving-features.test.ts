@@ -44,11 +44,10 @@ describe('several models, downloaded, with monitoring and batching', () => {
     expect(container.env).toBeUndefined();
   });
 
-  test('turn on Prometheus on the REST port, and say so to scrapers', () => {
+  test('turn on Prometheus on the REST port', () => {
     expect(configMap.data['monitoring.config']).toBe('prometheus_config {\n  enable: true\n  path: "/monitoring/prometheus/metrics"\n}\n');
-    expect(deployment.spec.template.metadata.annotations).toMatchObject({
-      'prometheus.io/scrape': 'true', 'prometheus.io/port': '8501', 'prometheus.io/path': '/monitoring/prometheus/metrics',
-    });
+    // Scrape settings are the user's: podAnnotations (prometheus.io/*) or a ServiceMonitor on the Service's http port.
+    expect(deployment.spec.template.metadata.annotations).toEqual({ 'model-serving.cdk8s.io/config-hash': expect.stringMatching(/^[0-9a-f]{16}$/) });
   });
 
   test("write TF Serving's batching parameters with its field names", () => {
@@ -149,21 +148,21 @@ describe('refusals', () => {
       "TfServingApp 'test/tf': modelSource uri 's3://bucket/models/m' is not read by TF Serving 2.7 and later, which dropped s3:// "
       + "(tensorflow/serving#1963); use ModelSource.fromUrl('s3://bucket/models/m/'), which downloads it before the server starts"],
     [{ modelName: 'm', modelSource: ModelSource.fromUri('gs://bucket/models/m'), modelBasePath: '/opt/models' },
-      "TfServingApp 'test/tf': modelBasePath '/opt/models' cannot be set with modelSource ModelSource.fromUri('gs://bucket/models/m'): "
-      + 'TF Serving reads the model from the URI'],
+      "TfServingApp 'test/tf': modelBasePath '/opt/models' conflicts with ModelSource.fromUri, whose URI gives MODEL_BASE_PATH: give one of them"],
     [{ modelName: 'm', image: 'tensorflow/serving:2.15.0-gpu', modelSource: ModelSource.fromImage() },
-      "TfServingApp 'test/tf': image 'tensorflow/serving:2.15.0-gpu' is a stock tensorflow/serving image, which holds no model; "
-      + 'modelSource ModelSource.fromImage() needs a custom image built from it with the model at /models/m'],
+      "TfServingApp 'test/tf': image 'tensorflow/serving:2.15.0-gpu' must be a custom image that contains the model, with ModelSource.fromImage(); "
+      + 'a stock tensorflow/serving image has none: build one from it with the model at /models/m'],
     [{ modelName: 'm', image: `docker.io/tensorflow/serving@sha256:${'c'.repeat(64)}`, modelSource: ModelSource.fromImage() },
-      `TfServingApp 'test/tf': image 'docker.io/tensorflow/serving@sha256:${'c'.repeat(64)}' is a stock tensorflow/serving image, which holds no model; `
-      + 'modelSource ModelSource.fromImage() needs a custom image built from it with the model at /models/m'],
+      `TfServingApp 'test/tf': image 'docker.io/tensorflow/serving@sha256:${'c'.repeat(64)}' must be a custom image that contains the model, `
+      + 'with ModelSource.fromImage(); a stock tensorflow/serving image has none: build one from it with the model at /models/m'],
     [{ modelName: 'm', models: [{ name: 'a', source: ModelSource.fromClaim('a') }] },
       "TfServingApp 'test/tf': modelName cannot be set together with models: give each of models its name and source"],
     [{ models: [] }, "TfServingApp 'test/tf': models [] must be a non-empty list of { name, source }"],
     [{ models: [{ name: 'a', source: ModelSource.fromClaim('a') }, { name: 'a', source: ModelSource.fromClaim('b') }] },
       "TfServingApp 'test/tf': models[1].name 'a' is listed twice"],
     [{ models: [{ name: 'a' }] },
-      "TfServingApp 'test/tf': models[0].source must be a ModelSource, e.g. ModelSource.fromUrl('https://...') or an object with a bind(context) method"],
+      "TfServingApp 'test/tf': models[0].source (unset) must be a ModelSource (ModelSource.fromClaim, fromUri, fromUrl, fromImage or fromHostPath, "
+      + 'or an object with a bind(context) method)'],
     [{ modelName: 'm', modelSource: ModelSource.fromUrl('https://example.com/m.onnx') },
       "TfServingApp 'test/tf': modelSource url 'https://example.com/m.onnx' is a single file, but TF Serving loads version folders (1/, 2/, ...): "
       + "give a .tar.gz, .tgz, .tar or .zip that holds them, or a gs:// or s3:// folder ending in '/'"],

@@ -37,9 +37,11 @@ export interface BoundModel {
   readonly problems: string[];
 }
 
+const SOURCE_EXPECTED = 'a ModelSource (ModelSource.fromClaim, fromUri, fromUrl, fromImage or fromHostPath, or an object with a bind(context) method)';
+
 /** The run-time shape of a model source prop: anything with a `bind` method. */
 export const MODEL_SOURCE: ShapeCheck = either(
-  "a ModelSource, e.g. ModelSource.fromUrl('https://...') or an object with a bind(context) method",
+  SOURCE_EXPECTED,
   { accepts: v => typeof (v as { bind?: unknown } | null)?.bind === 'function', check: anyObject },
 );
 
@@ -48,7 +50,7 @@ export function bindModel(source: unknown, context: ModelSourceContext): BoundMo
   const empty = { context, location: ModelLocation.VOLUME, volumes: [], initContainers: [], claims: [], waivers: {} };
   const bind = (source as { bind?: unknown } | undefined)?.bind;
   if (typeof bind !== 'function') {
-    return { ...empty, problems: [`${context.prop} must be a ModelSource, e.g. ModelSource.fromUrl('https://...') or an object with a bind(context) method`] };
+    return { ...empty, problems: [`${context.prop} ${source === undefined ? '(unset)' : JSON.stringify(source)} must be ${SOURCE_EXPECTED}`] };
   }
   let config: ModelSourceConfig;
   try {

@@ -24,13 +24,19 @@ function describe(value: unknown): string {
     return `'${value}'`;
   }
   if (typeof value === 'object') {
-    return 'an object';
+    const json = JSON.stringify(value);
+    return json.length <= 40 ? json : 'an object';
   }
   return String(value);
 }
 
 function join(at: string, key: string): string {
   return at === '' ? key : `${at}.${key}`;
+}
+
+/** A free key of a map: `env.PORT`, but `mounts['/etc/tls']`. */
+function joinKey(at: string, key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? join(at, key) : `${at}['${key}']`;
 }
 
 function typeProblem(p: PropProblems, at: string, value: unknown, expected: string): void {
@@ -134,7 +140,7 @@ export function recordOf(value: ShapeCheck, expected = 'an object'): ShapeCheck 
       if (v === undefined) {
         continue;
       }
-      value(v, join(at, key), p);
+      value(v, joinKey(at, key), p);
     }
   };
 }
