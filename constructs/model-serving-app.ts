@@ -2,14 +2,18 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
 import { EnvValue } from './env-value';
+import { HttpRoute } from './imports/gateway.networking.k8s.io';
+import { ServiceMonitor } from './imports/monitoring.coreos.com';
+import { buildServingApp } from './internal/build';
+import { checkTraffic } from './internal/check-traffic';
 import { checkWorkload } from './internal/check-workload';
 import {
   bindModel,   BoundModel, createModelClaims, MODEL_SOURCE, modelInitContainers, ModelLocation, modelServerMounts, modelWaivers, reportModelProblems,
 } from './internal/model-binding';
 import { Pipeline, resolveChecked } from './internal/pipeline';
 import { PropProblems } from './internal/problems';
-import { AUTOSCALING, INGRESS, RESOURCES, SERVICE, WORKLOAD_FIELDS } from './internal/prop-shapes';
-import { buildServingWorkload } from './internal/render-workload';
+import { AUTOSCALING, CANARY, GATEWAY, INGRESS, RESOURCES, SERVICE, WORKLOAD_FIELDS } from './internal/prop-shapes';
+import { withTraffic } from './internal/resolve-traffic';
 import { resolveWorkload } from './internal/resolve-workload';
 import { number, object, string } from './internal/shape';
 import { checkLabelValue, checkPort } from './internal/validate-props';
@@ -18,6 +22,7 @@ import { ModelSource } from './model-source';
 import { ModelServer } from './model-sources/context';
 import { AutoscalingProps, IngressProps, ResourcesProps, ServiceProps, ServiceType, ServingWorkloadProps } from './serving-props';
 import { ServingWorkloadSpec } from './serving-spec';
+import { CanaryProps, GatewayProps } from './traffic-props';
 
 /** The model a ModelServingApp serves, and how the server finds it. */
 export interface ModelProps {
@@ -53,6 +58,14 @@ export interface ModelServingAppProps extends ServingWorkloadProps {
   readonly partOf?: string;
   /** The model, mounted into the server or handed to it. @default - the image holds its model, or fetches it itself */
   readonly model?: ModelProps;
+  /**
+   * A canary variant `<name>-canary` that gets `weight` percent of the traffic, through the Ingress (ingress-nginx) or
+   * the Gateway route.
+   * @default - no canary
+   */
+  readonly canary?: CanaryProps;
+  /** A Gateway API HTTPRoute to the Service, in place of or beside the Ingress (the HTTPRoute CRD must be installed). @default - no route */
+  readonly gateway?: GatewayProps;
 }
 
 /** A ModelServingApp's resolved spec: the workload, and where the server finds the model. */
@@ -67,6 +80,7 @@ interface ModelServingInternalSpec extends ModelServingAppSpec {
 }
 
 export const DEFAULT_MODEL_SERVING_PORT = 8080;
+const DEFAULT_MEMORY_LIMIT = '512Mi';
 
 const MODEL_SERVING_APP: Pipeline<ModelServingAppProps, ModelServingInternalSpec> = {
   constructType: 'ModelServingApp',
@@ -82,15 +96,17 @@ const MODEL_SERVING_APP: Pipeline<ModelServingAppProps, ModelServingInternalSpec
     component: string,
     partOf: string,
     model: object<ModelProps>({ source: MODEL_SOURCE, path: string, env: string }),
+    canary: CANARY,
+    gateway: GATEWAY,
   }),
-  resolve: (props, id) => withModel(props, id, bound => resolveWorkload(props, {
+  resolve: (props, id) => withTraffic(withModel(props, id, bound => resolveWorkload(props, {
     constructType: 'ModelServingApp',
     name: props.name ?? id,
     image: props.image,
     component: props.component ?? 'model-server',
     partOf: props.partOf,
     ports: [{ name: 'http', containerPort: props.port ?? DEFAULT_MODEL_SERVING_PORT }],
-    defaultMemoryLimit: '512Mi',
+    defaultMemoryLimit: DEFAULT_MEMORY_LIMIT,
     // A TCP check: a server that accepts connections gets traffic, and `check --strict` passes by default.
     defaultReadiness: {},
     resources: props.resources,
@@ -102,9 +118,10 @@ const MODEL_SERVING_APP: Pipeline<ModelServingAppProps, ModelServingInternalSpec
     ingress: props.ingress,
     ownMounts: modelServerMounts(bound),
     ownAnnotations: modelWaivers(bound),
-  })),
+  })), props, DEFAULT_MEMORY_LIMIT),
   check: (p: PropProblems, spec, props) => {
     checkWorkload(p, spec, props);
+    checkTraffic(p, spec, props.canary);
     checkPort(p, 'port', props.port);
     checkLabelValue(p, 'component', props.component);
     checkLabelValue(p, 'partOf', props.partOf);
@@ -190,6 +207,16 @@ export class ModelServingApp extends Construct {
   public readonly modelPath?: string;
   /** The PersistentVolumeClaims the model source asked for (`ModelSource.fromClaim(name, { create })`). */
   public readonly claims: k8s.KubePersistentVolumeClaim[];
+  /** The canary variant's Deployment `<name>-canary`; undefined without the `canary` prop. */
+  public readonly canaryDeployment?: k8s.KubeDeployment;
+  /** The canary variant's Service `<name>-canary`, which selects only the canary's pods. */
+  public readonly canaryService?: k8s.KubeService;
+  /** The ingress-nginx canary Ingress `<name>-canary`; undefined without both `canary` and `ingress`. */
+  public readonly canaryIngress?: k8s.KubeIngress;
+  /** The Gateway API route; undefined without the `gateway` prop. */
+  public readonly httpRoute?: HttpRoute;
+  /** The Prometheus Operator ServiceMonitor; undefined without the `metrics` prop. */
+  public readonly serviceMonitor?: ServiceMonitor;
 
   constructor(scope: Construct, id: string, props: ModelServingAppProps) {
     super(scope, id);
@@ -199,12 +226,17 @@ export class ModelServingApp extends Construct {
     this.port = spec.server.ports[0].containerPort;
     this.modelPath = spec.modelPath;
     this.claims = createModelClaims(this, spec, spec.bound);
-    const objects = buildServingWorkload(this, this.spec);
+    const objects = buildServingApp(this, this.spec);
     this.deployment = objects.deployment;
     this.service = objects.service;
     this.ingress = objects.ingress;
     this.autoscaler = objects.autoscaler;
     this.disruptionBudget = objects.disruptionBudget;
     this.serviceAccount = objects.serviceAccount;
+    this.canaryDeployment = objects.canaryDeployment;
+    this.canaryService = objects.canaryService;
+    this.canaryIngress = objects.canaryIngress;
+    this.httpRoute = objects.httpRoute;
+    this.serviceMonitor = objects.serviceMonitor;
   }
 }

@@ -7,6 +7,7 @@ import { Mount } from './mount';
 import { ProbesProps } from './probe-props';
 import { AutomountTokenOptIn, ServiceAccountProps } from './service-account-props';
 import { TopologySpreadProps } from './topology-spread-props';
+import { MetricsProps } from './traffic-props';
 
 /** How the Service exposes the model server; the values are the Kubernetes wire strings. */
 export enum ServiceType {
@@ -207,4 +208,9 @@ export interface ServingWorkloadProps {
   readonly initContainers?: AdditionalContainerProps[];
   /** Containers beside the server, e.g. a metrics exporter. @default - none */
   readonly sidecars?: AdditionalContainerProps[];
+  /**
+   * A Prometheus Operator ServiceMonitor that scrapes the server (the ServiceMonitor CRD must be installed).
+   * @default - no ServiceMonitor (TfServingApp with `monitoring`: one on its metrics path)
+   */
+  readonly metrics?: MetricsProps;
 }

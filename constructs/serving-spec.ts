@@ -107,6 +107,29 @@ export interface ResolvedTopologySpread {
   readonly whenUnsatisfiable: WhenUnsatisfiable;
 }
 
+/** A Prometheus Operator ServiceMonitor of the app. */
+export interface ResolvedMetrics {
+  readonly path: string;
+  readonly port: number;
+  /** The name of the Service port the monitor scrapes. */
+  readonly portName: string;
+  readonly interval?: string;
+  readonly labels: { readonly [key: string]: string };
+}
+
+/** A Gateway API HTTPRoute to the app's Service (and its canary's). */
+export interface ResolvedGateway {
+  readonly parentRef: { readonly name: string; readonly namespace?: string; readonly sectionName?: string };
+  readonly host?: string;
+  readonly path: string;
+}
+
+/** The canary variant: its share of the traffic and its own workload, `<name>-canary`. */
+export interface ResolvedCanary {
+  readonly weight: number;
+  readonly workload: ServingWorkloadSpec;
+}
+
 /** Everything a serving construct emits, resolved from its props and defaults. */
 export interface ServingWorkloadSpec {
   /** The construct type, for messages. */
@@ -148,4 +171,10 @@ export interface ServingWorkloadSpec {
   readonly podAnnotations: { readonly [key: string]: string };
   /** The construct's annotations of the pods, such as the config hash that rolls them when the config changes. */
   readonly ownPodAnnotations: { readonly [key: string]: string };
+  /** Undefined without the `metrics` prop. */
+  readonly metrics?: ResolvedMetrics;
+  /** Undefined without the `gateway` prop. */
+  readonly gateway?: ResolvedGateway;
+  /** Undefined without the `canary` prop. */
+  readonly canary?: ResolvedCanary;
 }

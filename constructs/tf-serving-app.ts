@@ -3,6 +3,9 @@ import { Construct } from 'constructs';
 import { createHash } from 'crypto';
 
 import { EnvValue } from './env-value';
+import { ServiceMonitor } from './imports/monitoring.coreos.com';
+import { buildServingApp } from './internal/build';
+import { checkTraffic } from './internal/check-traffic';
 import { checkWorkload } from './internal/check-workload';
 import { ConstructMount } from './internal/construct-mount';
 import {
@@ -11,7 +14,7 @@ import {
 import { Pipeline, resolveChecked } from './internal/pipeline';
 import { PropProblems } from './internal/problems';
 import { AUTOSCALING, RESOURCES, WORKLOAD_FIELDS } from './internal/prop-shapes';
-import { buildServingWorkload } from './internal/render-workload';
+import { withMetrics } from './internal/resolve-traffic';
 import { resolveWorkload } from './internal/resolve-workload';
 import { arrayOf, boolean, number, object, string, stringMap } from './internal/shape';
 import { ModelSource } from './model-source';
@@ -19,7 +22,7 @@ import { ModelServer } from './model-sources/context';
 import { Mount } from './mount';
 import { AutoscalingProps, ResourcesProps, ServiceType, ServingWorkloadProps } from './serving-props';
 import { ServingWorkloadSpec } from './serving-spec';
-import { ServedModel, TF_CONFIG_DIR, tfConfigFiles } from './tf-serving/config-files';
+import { PROMETHEUS_PATH, ServedModel, TF_CONFIG_DIR, tfConfigFiles } from './tf-serving/config-files';
 import { BatchingProps, TfServingModel, TfServingServiceProps } from './tf-serving/props';
 import { checkBatching, checkGrpcService, checkTfModelName, isStockTfServingImage } from './tf-serving/validate-props';
 
@@ -122,6 +125,12 @@ const TF_SERVING_APP: Pipeline<TfServingAppProps, TfServingInternalSpec> = {
     checkGrpcService(p, props.service, spec.service.port);
     checkBatching(p, props.batching);
     checkOwnFlags(p, props.args, spec.server.args ?? []);
+    checkTraffic(p, spec, undefined);
+    if (props.metrics !== undefined) {
+      p.check(props.monitoring !== false, 'monitoring', false, 'cannot be false with metrics: TF Serving serves Prometheus metrics only with its monitoring.config');
+      p.check(props.metrics.port === undefined || props.metrics.port === TF_SERVING_REST_PORT, 'metrics.port', props.metrics.port,
+        `must be the REST port ${TF_SERVING_REST_PORT}, where TF Serving serves its metrics`);
+    }
     // The construct sets these itself (spec.server.env holds its own values, so the check reads the props).
     for (const key of MODEL_ENV) {
       p.check(props.env?.[key] === undefined, 'env name', key, 'is set by the construct itself; use the matching prop instead');
@@ -146,7 +155,9 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
   }));
   const models = bound.map(m => ({ name: m.context.modelName, basePath: m.uri ?? m.context.mountPath }));
   const modelName = models[0]?.name;
-  const config = tfConfigFiles({ models: single ? undefined : models, monitoring: props.monitoring === true, batching: props.batching });
+  // Metrics need TF Serving's monitoring.config; asking for them turns it on.
+  const monitoring = props.monitoring ?? props.metrics !== undefined;
+  const config = tfConfigFiles({ models: single ? undefined : models, monitoring, metricsPath: props.metrics?.path, batching: props.batching });
   const configMapName = `${name}-config`;
   const configData = {
     ...(single && models[0] ? { MODEL_NAME: models[0].name, MODEL_BASE_PATH: parentOf(models[0].basePath) } : {}),
@@ -184,8 +195,11 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
     modelEnv[key] = EnvValue.fromConfigMap(configMapName, key);
   }
   const args = [...config.args, ...workload.server.args ?? []];
+  // TF Serving serves its metrics on the REST port, so the ServiceMonitor scrapes the port named http.
+  const metrics = { ...props.metrics, port: props.metrics?.port ?? TF_SERVING_REST_PORT };
+  const measured = monitoring ? withMetrics(workload, metrics, PROMETHEUS_PATH) : workload;
   return {
-    ...workload,
+    ...measured,
     // The image's entrypoint passes its arguments on to tensorflow_model_server, after its own flags.
     server: { ...workload.server, env: { ...modelEnv, ...workload.server.env }, args: args.length > 0 ? args : undefined },
     initContainers: [...modelInitContainers(bound, workload), ...workload.initContainers],
@@ -223,6 +237,8 @@ export class TfServingApp extends Construct {
   public readonly serviceAccount?: k8s.KubeServiceAccount;
   /** The PersistentVolumeClaims the model sources asked for (`ModelSource.fromClaim(name, { create })`). */
   public readonly claims: k8s.KubePersistentVolumeClaim[];
+  /** The Prometheus Operator ServiceMonitor of `monitoring` or `metrics`; undefined without both. */
+  public readonly serviceMonitor?: ServiceMonitor;
 
   constructor(scope: Construct, id: string, props: TfServingAppProps) {
     super(scope, id);
@@ -235,12 +251,13 @@ export class TfServingApp extends Construct {
       data: { ...spec.configData },
     });
     this.claims = createModelClaims(this, spec, spec.bound);
-    const objects = buildServingWorkload(this, spec);
+    const objects = buildServingApp(this, spec);
     this.deployment = objects.deployment;
     this.service = objects.service;
     this.autoscaler = objects.autoscaler;
     this.disruptionBudget = objects.disruptionBudget;
     this.serviceAccount = objects.serviceAccount;
+    this.serviceMonitor = objects.serviceMonitor;
   }
 }
 

@@ -12,6 +12,7 @@ import {
   ServingWorkloadProps,
 } from '../serving-props';
 import { TopologySpreadProps } from '../topology-spread-props';
+import { CanaryProps, GatewayParentRef, GatewayProps, MetricsProps } from '../traffic-props';
 import {
   anyObject, arrayOf, boolean, either, Fields, instanceOf, number, numberOrString, object, recordOf, ShapeCheck, string, stringMap,
 } from './shape';
@@ -89,6 +90,12 @@ export const WORKLOAD_FIELDS: Fields<ServingWorkloadProps> = {
   annotations: stringMap,
   initContainers: arrayOf(additionalContainer),
   sidecars: arrayOf(additionalContainer),
+  metrics: object<MetricsProps>({ path: string, port: number, interval: string, labels: stringMap }),
 };
+
+export const CANARY = object<CanaryProps>({ image: string, weight: number, env, args: strings, resources: RESOURCES, replicas: number });
+export const GATEWAY = object<GatewayProps>({
+  parentRef: object<GatewayParentRef>({ name: string, namespace: string, sectionName: string }), host: string, path: string,
+});
 
 export type { ShapeCheck };

@@ -36,7 +36,7 @@ export function buildServingWorkload(scope: Construct, spec: ServingWorkloadSpec
   };
 }
 
-function metadata(spec: ServingWorkloadSpec, annotations?: { readonly [key: string]: string }): k8s.ObjectMeta {
+export function metadata(spec: ServingWorkloadSpec, annotations?: { readonly [key: string]: string }): k8s.ObjectMeta {
   return { name: spec.name, namespace: spec.namespace, labels: { ...spec.labels }, annotations: annotations && nonEmptyMap(annotations) };
 }
 
@@ -48,10 +48,10 @@ function createServiceAccount(scope: Construct, spec: ServingWorkloadSpec): k8s.
   });
 }
 
-function createDeployment(scope: Construct, spec: ServingWorkloadSpec): k8s.KubeDeployment {
+export function createDeployment(scope: Construct, spec: ServingWorkloadSpec, id = 'deployment'): k8s.KubeDeployment {
   const rollingUpdate = spec.rollingUpdate;
   const annotations = { ...spec.annotations, ...spec.ownAnnotations, ...securityWaivers(spec.security, spec.serviceAccount.automountToken) };
-  return new k8s.KubeDeployment(scope, 'deployment', {
+  return new k8s.KubeDeployment(scope, id, {
     metadata: metadata(spec, annotations),
     spec: {
       replicas: spec.replicas,
@@ -68,10 +68,10 @@ function createDeployment(scope: Construct, spec: ServingWorkloadSpec): k8s.Kube
   });
 }
 
-function createService(scope: Construct, spec: ServingWorkloadSpec): k8s.KubeService {
+export function createService(scope: Construct, spec: ServingWorkloadSpec, id = 'service'): k8s.KubeService {
   const service = spec.service;
   const target = spec.server.ports[0].name;
-  return new k8s.KubeService(scope, 'service', {
+  return new k8s.KubeService(scope, id, {
     metadata: metadata(spec, service.annotations),
     spec: {
       type: service.type,
@@ -131,8 +131,8 @@ function createAutoscaler(scope: Construct, spec: ServingWorkloadSpec): k8s.Kube
  * Lets voluntary disruptions (node drains, upgrades) take one pod at a time; never blocks every eviction, and
  * evicts pods that are not ready anyway, so a crash-looping pod cannot block a drain.
  */
-function createDisruptionBudget(scope: Construct, spec: ServingWorkloadSpec): k8s.KubePodDisruptionBudget {
-  return new k8s.KubePodDisruptionBudget(scope, 'disruption-budget', {
+export function createDisruptionBudget(scope: Construct, spec: ServingWorkloadSpec, id = 'disruption-budget'): k8s.KubePodDisruptionBudget {
+  return new k8s.KubePodDisruptionBudget(scope, id, {
     metadata: metadata(spec),
     spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...spec.selector } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
   });

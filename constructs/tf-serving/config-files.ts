@@ -25,8 +25,8 @@ export function modelsConfig(models: ServedModel[]): string {
 }
 
 /** A `MonitoringConfig` that serves Prometheus metrics on the REST port. */
-export function monitoringConfig(): string {
-  return `prometheus_config {\n  enable: true\n  path: ${quoted(PROMETHEUS_PATH)}\n}\n`;
+export function monitoringConfig(path: string = PROMETHEUS_PATH): string {
+  return `prometheus_config {\n  enable: true\n  path: ${quoted(path)}\n}\n`;
 }
 
 /** `BatchingParameters`: its numbers are wrapper messages (`{ value: n }`), so unset ones keep TF Serving's defaults. */
@@ -52,7 +52,9 @@ export interface TfConfigFiles {
   readonly args: string[];
 }
 
-export function tfConfigFiles(options: { models?: ServedModel[]; monitoring: boolean; batching?: BatchingProps }): TfConfigFiles {
+export function tfConfigFiles(options: {
+  models?: ServedModel[]; monitoring: boolean; metricsPath?: string; batching?: BatchingProps;
+}): TfConfigFiles {
   const files: Record<string, string> = {};
   const args: string[] = [];
   if (options.models) {
@@ -60,7 +62,7 @@ export function tfConfigFiles(options: { models?: ServedModel[]; monitoring: boo
     args.push(`--model_config_file=${TF_CONFIG_DIR}/models.config`, `--model_config_file_poll_wait_seconds=${MODEL_CONFIG_POLL_SECONDS}`);
   }
   if (options.monitoring) {
-    files['monitoring.config'] = monitoringConfig();
+    files['monitoring.config'] = monitoringConfig(options.metricsPath);
     args.push(`--monitoring_config_file=${TF_CONFIG_DIR}/monitoring.config`);
   }
   if (options.batching) {
