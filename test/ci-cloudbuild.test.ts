@@ -85,6 +85,12 @@ describe('the image', () => {
 });
 
 describe('tests, synth and check', () => {
+  test('the npm steps run in the full Node.js image, which has the git and bash the tests use', () => {
+    const npmSteps = build.steps.filter(s => /\b(npm|npx) /.test(`${s.script} `));
+    expect(npmSteps.map(s => s.id)).toEqual(['npm-ci', 'npm-test', 'synth', 'check']);
+    expect(new Set(npmSteps.map(s => s.name))).toEqual(new Set(['node:24-bookworm']));
+  });
+
   test('npm ci, then npm test, then the synth, then the check', () => {
     expect(step('npm-ci').script).toBe('npm ci');
     expect(step('npm-test').script).toBe('npm test');
