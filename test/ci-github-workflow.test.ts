@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 import { expressionsHold, workflowErrors } from './ci/github-actions';
 import { git, runScript, tempDir } from './ci/shell';
@@ -414,5 +414,38 @@ describe('GitOps: the deploy branch for Argo CD', () => {
 
   test('main is left alone', () => {
     expect(git(origin, 'ls-tree', '-r', '--name-only', 'main')).toBe('main.ts');
+  });
+});
+
+describe('the README\'s alternative: a KUBECONFIG secret for a cluster outside GKE', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+  const snippet = readme.slice(readme.indexOf('For a cluster outside GKE')).match(/```yaml\n([\s\S]*?)```/)![1];
+  const credentialsSteps = parse(snippet);
+
+  test('in place of the GKE steps, it still makes a valid workflow', () => {
+    const variant = structuredClone(workflow);
+    for (const id of ['diff', 'apply']) {
+      const steps: any[] = variant.jobs[id].steps;
+      const at = steps.findIndex(s => s.uses?.startsWith('google-github-actions/auth@'));
+      expect(steps[at + 1].uses).toMatch(/^google-github-actions\/get-gke-credentials@/);
+      steps.splice(at, 2, ...credentialsSteps);
+      delete variant.jobs[id].permissions['id-token'];
+    }
+    expect(workflowErrors({ 'kubeconfig-variant.yml': stringify(variant) })).toEqual({ 'kubeconfig-variant.yml': [] });
+  });
+
+  test('it writes the kubeconfig readable by the runner only, and points kubectl at it', () => {
+    const runnerTemp = tempDir('kubeconfig');
+    const githubEnv = path.join(runnerTemp, 'github-env');
+    const kubeconfig = 'apiVersion: v1\nkind: Config\n';
+    const run = runScript(credentialsSteps[0].run, {
+      shell: GITHUB_BASH, cwd: runnerTemp, env: { RUNNER_TEMP: runnerTemp, GITHUB_ENV: githubEnv, KUBECONFIG_DATA: kubeconfig },
+    });
+    expect(run.status).toBe(0);
+    const file = path.join(runnerTemp, 'kubeconfig');
+    expect(fs.readFileSync(file, 'utf8')).toBe(kubeconfig);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(githubEnv, 'utf8')).toBe(`KUBECONFIG=${file}\n`);
+    expect(credentialsSteps[0].env).toEqual({ KUBECONFIG_DATA: '${{ secrets.KUBECONFIG }}' });
   });
 });
