@@ -11,11 +11,16 @@ const build: BuildConfig = parse(text);
 const IMAGE = 'gcr.io/$PROJECT_ID/purchase-predict-api:$SHORT_SHA';
 
 function step(id: string): BuildStep {
-  const found = build.steps.find(s => s.id === id);
-  if (!found) {
+  return build.steps[at(id)];
+}
+
+/** The index of a step, for the paths of the problems reported. */
+function at(id: string): number {
+  const index = build.steps.findIndex(s => s.id === id);
+  if (index < 0) {
     throw new Error(`no step '${id}'`);
   }
-  return found;
+  return index;
 }
 
 /** The file with one change, made on a copy. */
@@ -32,29 +37,32 @@ describe('validation against the documented build config', () => {
 
   test.each<[string, (copy: any) => void, string]>([
     ['an unknown field', c => { c.step = c.steps; }, "/: must NOT have additional properties 'step'"],
-    ['an unknown step field', c => { c.steps[0].command = 'git'; }, "/steps/0: must NOT have additional properties 'command'"],
-    ['a step without a name', c => { delete c.steps[1].name; }, "/steps/1: must have required property 'name'"],
-    ['script with args', c => { c.steps[1].args = ['ci']; }, '/steps/1/args: boolean schema is false'],
-    ['script with an entrypoint', c => { c.steps[1].entrypoint = 'npm'; }, '/steps/1/entrypoint: boolean schema is false'],
+    ['an unknown step field', c => { c.steps[at('change-cause')].command = 'git'; }, `/steps/${at('change-cause')}: must NOT have additional properties 'command'`],
+    ['a step without a name', c => { delete c.steps[at('npm-ci')].name; }, `/steps/${at('npm-ci')}: must have required property 'name'`],
+    ['script with args', c => { c.steps[at('npm-ci')].args = ['ci']; }, `/steps/${at('npm-ci')}/args: boolean schema is false`],
+    ['script with an entrypoint', c => { c.steps[at('npm-ci')].entrypoint = 'npm'; }, `/steps/${at('npm-ci')}/entrypoint: boolean schema is false`],
     ['a timeout in minutes', c => { c.timeout = '30m'; }, '/timeout: must match pattern "^[0-9]+(\\.[0-9]{1,9})?s$"'],
     ['an unknown machine type', c => { c.options.machineType = 'E2_HUGE'; }, '/options/machineType: must be equal to one of the allowed values'],
-    ['an env entry without =', c => { c.steps[4].env.push('DEBUG'); }, '/steps/4/env/3: must match pattern "^[^=]+="'],
+    ['an env entry without =', c => { c.steps[at('synth')].env.push('DEBUG'); }, `/steps/${at('synth')}/env/3: must match pattern "^[^=]+="`],
     ['a user substitution without _', c => { c.substitutions.GKE_CLUSTER = 'x'; }, '/substitutions: property name must be valid'],
   ])('rejects %s', (_, change, problem) => {
     expect(cloudBuildProblems(changed(change))).toContain(problem);
   });
 
   test.each<[string, (copy: any) => void, string]>([
-    ['a waitFor naming no earlier step', c => { c.steps[2].waitFor = ['npm-install']; }, "/steps/2: waitFor 'npm-install' is not the id of an earlier step"],
-    ['a step id used twice', c => { c.steps[2].id = 'npm-ci'; }, "/steps/2: id 'npm-ci' is used twice"],
-    ['a misspelt substitution in args', c => { c.steps[3].args[2] = 'gcr.io/$PROJECT_ID/purchase-predict-api:$SHORT_SH'; },
-      '/steps/3/args/2: $SHORT_SH is neither a built-in nor a declared substitution (write $$ for a shell variable)'],
-    ['a misspelt substitution in a script', c => { c.steps[7].script = c.steps[7].script.replace('$_GKE_CLUSTER', '$_GKE_CLUSTR'); },
-      '/steps/7/script: $_GKE_CLUSTR is neither a built-in nor a declared substitution'],
+    ['a waitFor naming no earlier step', c => { c.steps[at('npm-test')].waitFor = ['npm-install']; },
+      `/steps/${at('npm-test')}: waitFor 'npm-install' is not the id of an earlier step`],
+    ['a waitFor naming a later step', c => { c.steps[at('npm-test')].waitFor = ['synth']; }, `/steps/${at('npm-test')}: waitFor 'synth' is not the id of an earlier step`],
+    ['a step id used twice', c => { c.steps[at('npm-test')].id = 'npm-ci'; }, `/steps/${at('npm-test')}: id 'npm-ci' is used twice`],
+    ['a misspelt substitution in args', c => { c.steps[at('image-build')].args[2] = 'gcr.io/$PROJECT_ID/purchase-predict-api:$SHORT_SH'; },
+      `/steps/${at('image-build')}/args/2: $SHORT_SH is neither a built-in nor a declared substitution (write $$ for a shell variable)`],
+    ['a misspelt substitution in a script', c => { c.steps[at('kubectl')].script = c.steps[at('kubectl')].script.replace('$_GKE_CLUSTER', '$_GKE_CLUSTR'); },
+      `/steps/${at('kubectl')}/script: $_GKE_CLUSTR is neither a built-in nor a declared substitution`],
     ['scripts reading substitutions without automapSubstitutions', c => { delete c.options.automapSubstitutions; },
-      '/steps/7/script: reads substitutions (_PRODUCTION_OWNER, _PRODUCTION_OWNER, _GKE_CLUSTER, _GKE_LOCATION, PROJECT_ID, _PR_NUMBER, BRANCH_NAME, _DEPLOY_BRANCH, _PRODUCTION_OWNER) without automapSubstitutions, so they are unset'],
-    ['an undefined secret', c => { c.steps[7].secretEnv = ['KUBECONFIG_DATA']; }, "/steps/7/secretEnv: 'KUBECONFIG_DATA' is not defined in availableSecrets or secrets"],
-    ['a volume of one step', c => { c.steps[7].volumes = [{ name: 'kube', path: '/kube' }]; }, "volume 'kube' is used by one step only; a volume must be shared by at least two"],
+      `/steps/${at('kubectl')}/script: reads substitutions (_PRODUCTION_OWNER, _PRODUCTION_OWNER, _GKE_CLUSTER, _GKE_LOCATION, PROJECT_ID, _PR_NUMBER, BRANCH_NAME, _DEPLOY_BRANCH, _PRODUCTION_OWNER) without automapSubstitutions, so they are unset`],
+    ['an undefined secret', c => { c.steps[at('kubectl')].secretEnv = ['KUBECONFIG_DATA']; },
+      `/steps/${at('kubectl')}/secretEnv: 'KUBECONFIG_DATA' is not defined in availableSecrets or secrets`],
+    ['a volume of one step', c => { c.steps[at('image-build')].volumes[0].name = 'context'; }, "volume 'context' is used by one step only; a volume must be shared by at least two"],
   ])('rejects %s', (_, change, problem) => {
     expect(cloudBuildProblems(changed(change))).toContain(problem);
   });
@@ -62,9 +70,9 @@ describe('validation against the documented build config', () => {
   test('accepts the documented secrets and volumes when they are used as documented', () => {
     expect(cloudBuildProblems(changed(c => {
       c.availableSecrets = { secretManager: [{ versionName: 'projects/$PROJECT_ID/secrets/kubeconfig/versions/latest', env: 'KUBECONFIG_DATA' }] };
-      c.steps[7].secretEnv = ['KUBECONFIG_DATA'];
-      c.steps[6].volumes = [{ name: 'kube', path: '/kube' }];
-      c.steps[7].volumes = [{ name: 'kube', path: '/kube' }];
+      c.steps[at('kubectl')].secretEnv = ['KUBECONFIG_DATA'];
+      c.steps[at('image-push')].volumes = [{ name: 'kube', path: '/kube' }];
+      c.steps[at('kubectl')].volumes = [{ name: 'kube', path: '/kube' }];
     }))).toEqual([]);
   });
 });
@@ -73,13 +81,23 @@ describe('the image', () => {
   test('is built and pushed as the purchase-predict API image tagged with the 7-character commit SHA', () => {
     // $SHORT_SHA is Cloud Build's "first seven characters of COMMIT_SHA".
     expect(step('image-build').name).toBe('gcr.io/cloud-builders/docker');
-    expect(step('image-build').args).toEqual(['build', '--tag', IMAGE, '.']);
+    expect(step('image-build').args).toEqual(['build', '--tag', IMAGE, '/image-context']);
     expect(step('image-push').args).toEqual(['push', IMAGE]);
     expect(build.images).toEqual([IMAGE]);
   });
 
+  test('is built from a copy of the source made before any step writes to the workspace', () => {
+    const context = { name: 'image-context', path: '/image-context' };
+    expect(step('image-context')).toMatchObject({ waitFor: ['-'], volumes: [context], script: 'cp -a /workspace/. /image-context/' });
+    expect(step('image-build').volumes).toEqual([context]);
+    // Every other step starts after the copy, the build included.
+    for (const other of build.steps.filter(s => s.id !== 'image-context')) {
+      expect({ id: other.id, after: stepsBefore(build, other.id!).has('image-context') }).toEqual({ id: other.id, after: true });
+    }
+  });
+
   test('is pushed only after the check passed, and before kubectl runs', () => {
-    expect(stepsBefore(build, 'image-push')).toEqual(new Set(['image-build', 'check', 'synth', 'npm-test', 'npm-ci', 'change-cause']));
+    expect(stepsBefore(build, 'image-push')).toEqual(new Set(['image-build', 'check', 'synth', 'npm-test', 'npm-ci', 'change-cause', 'image-context']));
     expect(stepsBefore(build, 'kubectl')).toContain('image-push');
   });
 });
@@ -95,7 +113,7 @@ describe('tests, synth and check', () => {
     expect(step('npm-ci').script).toBe('npm ci');
     expect(step('npm-test').script).toBe('npm test');
     expect(step('npm-test').waitFor).toEqual(['npm-ci']);
-    expect(stepsBefore(build, 'synth')).toEqual(new Set(['npm-test', 'npm-ci', 'change-cause']));
+    expect(stepsBefore(build, 'synth')).toEqual(new Set(['npm-test', 'npm-ci', 'change-cause', 'image-context']));
     expect(stepsBefore(build, 'check')).toContain('synth');
   });
 
