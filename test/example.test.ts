@@ -28,8 +28,12 @@ test('every object is valid for Kubernetes 1.28', () => {
   expectValidForKubernetes(allObjects);
 });
 
-test('the manifest checker finds nothing, even in strict mode, and nothing is waived', () => {
-  expect(checkObjects(allObjects, { strict: true })).toEqual([]);
+test('the manifest checker finds nothing, even in strict and complete mode, and nothing is waived; the model claim must exist before apply', () => {
+  const findings = checkObjects(allObjects, { strict: true, complete: true });
+  expect(findings.filter(f => f.severity !== 'info')).toEqual([]);
+  expect(findings.map(f => [f.ruleId, f.object?.name, f.message])).toEqual([
+    ['wiring/pvc-ref', 'half-plus-two', 'PersistentVolumeClaim "half-plus-two-model" is not in the manifests: it must exist in namespace "default" before apply, or the pod stays Pending'],
+  ]);
 });
 
 describe('wiring', () => {

@@ -1,17 +1,75 @@
-import { Finding, ManifestObject } from './findings';
-import { podTemplateOf } from './pods';
-import { findingOf, findRule, RuleCategory, RULES } from './rules';
-import { asRecord, closest, joinPath } from './util';
+import * as posixPath from 'path/posix';
+
+import { isDns1123Label } from '../internal/rules';
+import { Finding, ManifestObject, Severity } from './findings';
+import { PodTemplate, podTemplateOf } from './pods';
+import { findingOf, findRule, RULES } from './rules';
+import { asArray, asRecord, closest, joinPath } from './util';
 
 /** Annotation keys that waive a policy rule start with this; the rule id follows with its `/` written as `.`. */
 export const WAIVER_PREFIX = 'model-serving.cdk8s.io/waive.';
 
+/** A waiver value that starts with this covers only the volumes it lists: `volumes=model,cache; <reason>`. */
+export const VOLUMES_SCOPE = 'volumes=';
+
+/** Rules whose findings are about one volume of the pod, so a waiver of them can name the volumes it covers. */
+export const VOLUME_RULES: readonly string[] = ['pss-restricted/host-path', 'pss-restricted/volume-types'];
+
+/**
+ * Host folders a hostPath volume may never mount, waiver or not: the node's root, its configuration, the container
+ * runtime and kubelet state, and the kernel's interfaces. A folder inside one of them, or one that holds one of them
+ * (`/var` holds `/var/run`), is just as sensitive.
+ */
+export const SENSITIVE_HOST_FOLDERS: readonly string[] = [
+  '/etc', '/var/run', '/run', '/proc', '/sys', '/dev', '/root', '/boot', '/var/lib/kubelet', '/var/lib/docker',
+];
+
+/** Parts of a host path that name a container runtime's socket or state, wherever they are. */
+const SENSITIVE_HOST_PATH_PARTS: readonly string[] = ['docker.sock', 'containerd', 'crio.sock'];
+
 /**
  * The annotation key that waives a policy rule: `model-serving.cdk8s.io/waive.image.pinned-tag` for `image/pinned-tag`
- * (an annotation name cannot contain a second `/`). Its value is the reason, which must not be empty.
+ * (an annotation name cannot contain a second `/`). Its value is the reason, which must contain a letter or a digit.
  */
 export function waiverAnnotation(ruleId: string): string {
   return WAIVER_PREFIX + ruleId.replace('/', '.');
+}
+
+/**
+ * The value of a waiver annotation that covers only these volumes of the pod: `volumes=model; <reason>`. A key cannot
+ * name the volumes (its name part holds at most 63 characters), so the value does.
+ */
+export function volumeWaiverValue(volumes: readonly string[], reason: string): string {
+  return `${VOLUMES_SCOPE}${volumes.join(',')}; ${reason}`;
+}
+
+/**
+ * Whether a waiver's reason says something: it must contain a letter or a digit, so that `-` or a zero-width space
+ * waives nothing.
+ */
+export function isMeaningfulReason(reason: string): boolean {
+  return /[\p{L}\p{N}]/u.test(reason);
+}
+
+/**
+ * Why a hostPath may never be mounted (`/var/run/docker.sock is the container runtime's socket`), or undefined when
+ * it is not one of the sensitive host folders.
+ */
+export function sensitiveHostPath(hostPath: string): string | undefined {
+  const normalized = posixPath.normalize(`/${hostPath}`).replace(/(.)\/+$/, '$1');
+  if (normalized === '/') {
+    return 'it is the root of the node';
+  }
+  const part = SENSITIVE_HOST_PATH_PARTS.find(p => normalized.includes(p));
+  if (part) {
+    return `it names the container runtime (${part})`;
+  }
+  const inside = SENSITIVE_HOST_FOLDERS.find(f => normalized === f || normalized.startsWith(`${f}/`));
+  if (inside) {
+    return `it is ${normalized === inside ? '' : 'inside '}the sensitive host folder ${inside}`;
+  }
+  const holds = SENSITIVE_HOST_FOLDERS.find(f => f.startsWith(`${normalized}/`));
+  return holds ? `it holds the sensitive host folder ${holds}` : undefined;
 }
 
 /**
@@ -20,6 +78,8 @@ export function waiverAnnotation(ruleId: string): string {
 export interface Waivers {
   /** Reasons by rule id. */
   readonly reasons: ReadonlyMap<string, string>;
+  /** For waivers scoped with `volumes=`, the names of the volumes they cover, by rule id; other waivers cover the whole object. */
+  readonly volumes: ReadonlyMap<string, readonly string[]>;
   readonly findings: readonly Finding[];
 }
 
@@ -28,6 +88,7 @@ export interface Waivers {
  */
 export function waiversOf(item: ManifestObject): Waivers {
   const reasons = new Map<string, string>();
+  const volumes = new Map<string, readonly string[]>();
   const findings: Finding[] = [];
   const template = podTemplateOf(item.object);
   const sources: { annotations: Record<string, unknown>; path: string }[] = [
@@ -49,28 +110,92 @@ export function waiversOf(item: ManifestObject): Waivers {
         findings.push(findingOf('waiver/unknown-rule', item, at,
           `waiver "${key}" is not a valid annotation key (one "/" at most); write the rule id with "." instead: "${waiverAnnotation(name)}"`));
       } else if (!rule) {
-        const suggestion = closest(ruleId, RULES.filter(r => r.category === RuleCategory.POLICY).map(r => r.id));
+        const suggestion = closest(ruleId, RULES.filter(r => r.waivable).map(r => r.id));
         const hint = suggestion ? `; did you mean "${waiverAnnotation(suggestion)}"?` : `; expected ${WAIVER_PREFIX}<rule id with "/" written as ".">`;
         findings.push(findingOf('waiver/unknown-rule', item, at, `waiver "${key}" names no rule${hint}`));
-      } else if (rule.category !== RuleCategory.POLICY) {
-        findings.push(findingOf('waiver/unknown-rule', item, at,
-          `rule ${ruleId} cannot be waived: ${rule.category} findings mean the deployment is rejected or broken; fix the manifest`));
-      } else if (typeof value !== 'string' || value.trim() === '') {
-        findings.push(findingOf('waiver/missing-reason', item, at, `waiver of ${ruleId} must give a reason as its value`));
+      } else if (!rule.waivable) {
+        const why = rule.severity === Severity.INFO
+          ? 'its findings are info, which fail nothing'
+          : `${rule.category} findings mean the deployment is rejected or broken; fix the manifest`;
+        findings.push(findingOf('waiver/unknown-rule', item, at, `rule ${ruleId} cannot be waived: ${why}`));
       } else {
-        reasons.set(ruleId, value.trim());
+        const parsed = parseWaiver(typeof value === 'string' ? value : '', ruleId, template);
+        if ('problem' in parsed) {
+          findings.push(findingOf(parsed.ruleId, item, at, parsed.problem));
+        } else {
+          reasons.set(ruleId, parsed.reason);
+          if (parsed.volumes) {
+            volumes.set(ruleId, parsed.volumes);
+          }
+        }
       }
     }
   }
-  return { reasons, findings };
+  return { reasons, volumes, findings };
+}
+
+type ParsedWaiver = { readonly reason: string; readonly volumes?: readonly string[] } | { readonly ruleId: string; readonly problem: string };
+
+/** Reads a waiver value: a reason, or `volumes=<name>,<name>; <reason>`. */
+function parseWaiver(value: string, ruleId: string, template: PodTemplate | undefined): ParsedWaiver {
+  const text = value.trim();
+  if (!text.startsWith(VOLUMES_SCOPE)) {
+    return isMeaningfulReason(text) ? { reason: text } : missingReason(ruleId);
+  }
+  const end = text.indexOf(';');
+  const names = text.slice(VOLUMES_SCOPE.length, end < 0 ? undefined : end).split(',').map(n => n.trim());
+  const reason = end < 0 ? '' : text.slice(end + 1).trim();
+  const scope = (problem: string) => ({ ruleId: 'waiver/scope', problem: `waiver of ${ruleId}: ${problem}; write "${VOLUMES_SCOPE}<volume>,<volume>; <reason>"` });
+  if (!VOLUME_RULES.includes(ruleId)) {
+    return { ruleId: 'waiver/scope', problem: `waiver of ${ruleId} cannot name volumes: only ${VOLUME_RULES.join(' and ')} are about one volume` };
+  }
+  const bad = names.find(n => !isDns1123Label(n));
+  if (bad !== undefined) {
+    return scope(bad === '' ? 'the volumes= scope has an empty volume name' : `"${bad}" is not a volume name`);
+  }
+  const known = new Set(asArray(template?.spec.volumes).map(v => asRecord(v).name));
+  const unknown = names.find(n => !known.has(n));
+  if (unknown !== undefined) {
+    return scope(`the pod has no volume "${unknown}"`);
+  }
+  return isMeaningfulReason(reason) ? { reason, volumes: names } : missingReason(ruleId);
+}
+
+function missingReason(ruleId: string): ParsedWaiver {
+  return { ruleId: 'waiver/missing-reason', problem: `waiver of ${ruleId} must give a reason, with at least one letter or digit, as its value` };
 }
 
 /**
- * Marks the findings that a waiver of the object covers as waived, with the waiver's reason.
+ * Marks the warnings that a waiver of the object covers as waived, with the waiver's reason. Errors are never waived;
+ * a waiver scoped to volumes covers only the findings about those volumes; and a hostPath of a sensitive host folder
+ * stays reported whatever waives it.
  */
-export function applyWaivers(findings: readonly Finding[], waivers: Waivers): Finding[] {
+export function applyWaivers(findings: readonly Finding[], waivers: Waivers, item?: ManifestObject): Finding[] {
+  const template = item ? podTemplateOf(item.object) : undefined;
   return findings.map(f => {
     const reason = waivers.reasons.get(f.ruleId);
-    return reason !== undefined ? { ...f, waived: reason } : f;
+    if (reason === undefined || f.severity !== Severity.WARNING || !findRule(f.ruleId)?.waivable) {
+      return f;
+    }
+    const volume = template ? volumeOf(f, template) : undefined;
+    const scope = waivers.volumes.get(f.ruleId);
+    if (scope && (volume === undefined || !scope.includes(String(volume.name)))) {
+      return f;
+    }
+    const sensitive = f.ruleId === 'pss-restricted/host-path' && volume ? sensitiveHostPath(String(asRecord(volume.hostPath).path ?? '')) : undefined;
+    if (sensitive) {
+      return { ...f, message: `${f.message}. The waiver does not cover it: ${sensitive}, which no waiver can open` };
+    }
+    return { ...f, waived: reason };
   });
+}
+
+/** The volume a finding is about, from its path (`spec.template.spec.volumes[2].hostPath`). */
+function volumeOf(finding: Finding, template: PodTemplate): Record<string, unknown> | undefined {
+  const prefix = `${template.specPath}.volumes[`;
+  if (!finding.path.startsWith(prefix)) {
+    return undefined;
+  }
+  const index = Number.parseInt(finding.path.slice(prefix.length), 10);
+  return Number.isInteger(index) ? asRecord(asArray(template.spec.volumes)[index]) : undefined;
 }

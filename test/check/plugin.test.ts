@@ -37,7 +37,9 @@ function context(manifests: string[]): { context: ValidationContextLike; recorde
 test('the plugin passes the good app', async () => {
   const { context: ctx, recorded } = context([path.join(FIXTURES, 'good', 'app.yaml')]);
   await new ManifestCheckValidation({ strict: true }).validate(ctx);
-  expect(recorded).toEqual({ violations: [], status: 'success', metadata: { errors: '0', warnings: '0', waived: '0', strict: 'true' } });
+  expect(recorded).toEqual({
+    violations: [], status: 'success', metadata: { errors: '0', warnings: '0', info: '0', waived: '0', strict: 'true', complete: 'true' },
+  });
 });
 
 test('the plugin fails on errors and names the resource, the field and the line', async () => {
@@ -47,12 +49,12 @@ test('the plugin fails on errors and names the resource, the field and the line'
   expect(recorded.status).toBe('failure');
   expect(recorded.violations).toEqual([{
     ruleName: 'wiring/service-target-port (error)',
-    recommendation: 'A Service targetPort is not a port of the containers it selects.',
+    recommendation: expect.stringContaining('A Service targetPort names no port of the containers it selects'),
     fix: expect.any(String),
     violatingResources: [{
       resourceName: 'Service/api',
       manifestPath: manifest,
-      locations: ['spec.ports[0].targetPort (line 25): targetPort 8000 is not a containerPort of Pod/api (declared: 8080, "http")'],
+      locations: ['spec.ports[0].targetPort (line 25): targetPort "web" is not a port name of Pod/api (declared: 8080, "http")'],
     }],
   }]);
 });
