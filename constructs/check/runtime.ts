@@ -105,7 +105,7 @@ function probePorts(item: ManifestObject, c: ContainerAt): Finding[] {
       } else if (typeof port === 'string' && !names.includes(port)) {
         findings.push(findingOf('runtime/probe-port', item, path,
           `${probe} of container "${containerName(c)}" checks port "${port}", which names no port of the container (names: ${names.map(n => `"${n}"`).join(', ') || 'none'})`));
-      } else {
+      } else if (typeof port === 'number' || typeof port === 'string') {
         const matching = declared.filter(d => (typeof port === 'number' ? d.containerPort === port : d.name === port));
         const protocols = matching.map(d => (typeof d.protocol === 'string' ? d.protocol : 'TCP'));
         if (matching.length > 0 && !protocols.includes('TCP')) {
