@@ -185,7 +185,11 @@ describe('the check command, in process', () => {
       ].join('\n'));
       expect(run('check', file).stdout).toContain('[schema/unknown-kind]');
       const out = JSON.parse(run('check', file, '--crd', crd, '--format', 'json').stdout);
-      expect(out.findings.map((f: { ruleId: string; path: string }) => [f.ruleId, f.path])).toEqual([['schema/unknown-field', 'spec.endpoints[0].intervall']]);
+      // The Service it selects is not among the files: a warning, as the check is not --complete.
+      expect(out.findings.map((f: { ruleId: string; path: string; severity: string }) => [f.ruleId, f.path, f.severity])).toEqual([
+        ['schema/unknown-field', 'spec.endpoints[0].intervall', 'error'],
+        ['wiring/servicemonitor-selector', 'spec.selector', 'warning'],
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
