@@ -32,7 +32,7 @@ Info findings (Secrets, ConfigMaps, ServiceAccounts, claims, PriorityClasses tha
 before apply) never fail the check.
 
 Exit status: 0 passed, 1 findings fail the check, 2 usage error, unreadable file or --crd file.
-Waive a policy rule on one object with the annotation
+Waive a warning (a policy rule, runtime/read-only-root-tmp) on one object with the annotation
   model-serving.cdk8s.io/waive.<rule id, "/" written as ".">: "<reason>"
 or, for a rule about volumes, on some volumes only: "volumes=<name>,<name>; <reason>"
 `;

@@ -126,6 +126,8 @@ export function waiversOf(item: ManifestObject): Waivers {
           reasons.set(ruleId, parsed.reason);
           if (parsed.volumes) {
             volumes.set(ruleId, parsed.volumes);
+          } else {
+            volumes.delete(ruleId);
           }
         }
       }
