@@ -1,4 +1,4 @@
-import { ManifestObject } from './findings';
+import { KubeObject, ManifestObject } from './findings';
 import { matchesLabels, matchesLabelSelector, nameOf, namespaceOf, PodTemplate, podTemplateOf, stringMap } from './pods';
 import { append, asRecord } from './util';
 
@@ -32,7 +32,7 @@ export class WiringIndex {
       if (item.object.kind === 'Service') {
         append(this.servicesByNamespace, namespace, item);
       }
-      const template = podTemplateOf(item.object);
+      const template = podTemplateOf(item.object) ?? customPodTemplate(item.object);
       if (!template) {
         continue;
       }
@@ -92,3 +92,17 @@ export class WiringIndex {
   }
 }
 
+
+/**
+ * The pod template of a custom workload that keeps one at `spec.template`, as an Argo Rollout does, so that the
+ * Services, budgets and autoscalers aimed at its pods find them.
+ */
+function customPodTemplate(obj: KubeObject): PodTemplate | undefined {
+  const template = asRecord(asRecord(obj.spec).template);
+  const spec = asRecord(template.spec);
+  if (!String(obj.apiVersion).includes('/') || !Array.isArray(spec.containers)) {
+    return undefined;
+  }
+  const meta = asRecord(template.metadata);
+  return { spec, specPath: 'spec.template.spec', labels: stringMap(meta.labels), annotations: asRecord(meta.annotations) };
+}

@@ -180,8 +180,13 @@ function autoscaler(item: ManifestObject, index: WiringIndex, missing: Severity)
   const spec = asRecord(item.object.spec);
   const ref = asRecord(spec.scaleTargetRef);
   const namespace = namespaceOf(item.object);
-  const target = typeof ref.kind === 'string' && typeof ref.name === 'string' ? index.findWorkload(ref.kind, namespace, ref.name) : undefined;
+  const named = typeof ref.kind === 'string' && typeof ref.name === 'string';
+  const target = named ? index.findWorkload(String(ref.kind), namespace, String(ref.name)) : undefined;
   if (!target) {
+    // A scalable custom resource (an Argo Rollout, say) exists, but its pods' requests are not known here.
+    if (named && index.find(String(ref.kind), namespace, String(ref.name))) {
+      return [];
+    }
     return [findingOf('wiring/hpa-target', item, 'spec.scaleTargetRef',
       `scale target ${String(ref.kind)}/${String(ref.name)} does not exist in namespace "${namespace}"`, missing)];
   }

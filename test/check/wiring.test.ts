@@ -52,6 +52,11 @@ describe('Service', () => {
       .toEqual([['wiring/service-target-port', 'error', 'spec.ports[0].targetPort']]);
   });
 
+  test('the pods of a custom workload with a pod template, such as an Argo Rollout, are selected too', () => {
+    const rollout = { ...deployment('api'), apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' };
+    expect(complete(rollout, service('api'))).toEqual([]);
+  });
+
   test('a Service whose pods are not in the set is an error only when the set is complete', () => {
     expect(partial(service('api'))).toEqual([['wiring/service-selector', 'warning', 'spec.selector']]);
     expect(complete(service('api'))).toEqual([['wiring/service-selector', 'error', 'spec.selector']]);
@@ -128,6 +133,13 @@ describe('HorizontalPodAutoscaler', () => {
   test('a target that is not in the set is an error only when the set is complete', () => {
     expect(partial(hpa({}))).toEqual([['wiring/hpa-target', 'warning', 'spec.scaleTargetRef']]);
     expect(complete(hpa({}))).toEqual([['wiring/hpa-target', 'error', 'spec.scaleTargetRef']]);
+  });
+
+  test('a scalable custom resource of the set is a target, whose requests are not judged', () => {
+    const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'api' }, spec: {} };
+    const target = hpa({});
+    target.spec.scaleTargetRef = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'api' };
+    expect(complete(rollout, target).filter(([rule]) => rule.startsWith('wiring/hpa'))).toEqual([]);
   });
 
   test('a target of another kind or in another namespace does not exist', () => {
