@@ -11,7 +11,7 @@ import { checkWiring } from './wiring';
  */
 export interface CheckOptions {
   /**
-   * Policy findings are errors instead of warnings.
+   * Warnings (policy findings, and the few warnings of other rules) are errors; info findings stay info.
    * @default false
    */
   readonly strict?: boolean;

@@ -12,7 +12,7 @@ import { append } from './util';
  */
 export interface ManifestCheckValidationProps {
   /**
-   * Policy findings fail the synth too.
+   * Warnings fail the synth too (info findings never do).
    * @default false
    */
   readonly strict?: boolean;
