@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 
 import { PropProblems } from './internal/problems';
-import { isDns1123Subdomain, waiverAnnotation } from './kubernetes-rules';
+import { isDns1123Subdomain, sensitiveHostPath, volumeWaiverValue, waiverAnnotation } from './kubernetes-rules';
 
 /** The volume, mount and settings that make a model visible to TF Serving at `<MODEL_BASE_PATH>/<MODEL_NAME>`. */
 export interface BoundModelSource {
@@ -39,7 +39,8 @@ export abstract class ModelSource {
 
   /**
    * A folder on the node, for minikube and kind only. It breaks the Pod Security Standards 'restricted'
-   * profile (hostPath volumes are forbidden there), so the Deployment records a waiver saying so.
+   * profile (hostPath volumes are forbidden there), so the Deployment records a waiver saying so, scoped to the
+   * model volume. Sensitive host folders (`/`, `/etc`, `/var/run`, the container runtime's socket, ...) are refused.
    */
   public static fromHostPath(path: string): ModelSource {
     return new HostPathModelSource(path);
@@ -119,7 +120,10 @@ class HostPathModelSource extends ModelSource {
   }
 
   public _check(p: PropProblems): void {
-    p.check(/^\/\S*$/.test(this.path), 'modelSource hostPath', this.path, "must be an absolute path starting with '/'");
+    if (p.check(/^\/\S*$/.test(this.path), 'modelSource hostPath', this.path, "must be an absolute path starting with '/'")) {
+      const sensitive = sensitiveHostPath(this.path);
+      p.check(sensitive === undefined, 'modelSource hostPath', this.path, `must not be a sensitive host folder: ${sensitive ?? ''}`);
+    }
   }
 
   public _bind(modelBasePath: string, modelName: string): BoundModelSource {
@@ -128,7 +132,7 @@ class HostPathModelSource extends ModelSource {
       volumes: [{ name: MODEL_VOLUME, hostPath: { path: this.path, type: 'Directory' } }],
       volumeMounts: [{ name: MODEL_VOLUME, mountPath: `${modelBasePath}/${modelName}`, readOnly: true }],
       waivers: {
-        [waiverAnnotation('pss-restricted/host-path')]: HOST_PATH_REASON,
+        [waiverAnnotation('pss-restricted/host-path')]: volumeWaiverValue([MODEL_VOLUME], HOST_PATH_REASON),
       },
     };
   }

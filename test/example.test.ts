@@ -40,10 +40,14 @@ describe.each(ENVIRONMENTS.map(e => [e.name, e] as const))('environment %s', (na
     expectValidForKubernetes(objects);
   });
 
-  test('the manifest checker finds nothing in strict mode; only local waives the hostPath rule', () => {
-    const findings = checkObjects(objects, { strict: true });
-    expect(findings.filter(f => !f.waived)).toEqual([]);
-    expect(findings.map(f => f.ruleId)).toEqual(environment.local ? ['pss-restricted/host-path'] : []);
+  test('the checker finds nothing in strict, complete mode; local waives only its hostPath; the model claim must exist before apply', () => {
+    const findings = checkObjects(objects, { strict: true, complete: true });
+    expect(findings.filter(f => !f.waived && f.severity !== 'info')).toEqual([]);
+    expect(findings.filter(f => f.waived).map(f => f.ruleId)).toEqual(environment.local ? ['pss-restricted/host-path'] : []);
+    expect(findings.filter(f => f.severity === 'info').map(f => [f.ruleId, f.message])).toEqual(environment.local ? [] : [
+      ['wiring/pvc-ref', `PersistentVolumeClaim "half-plus-two-model" is not in the manifests: it must exist in namespace "${environment.namespace}" `
+        + 'before apply, or the pod stays Pending'],
+    ]);
   });
 
   test('every namespaced object lives in the environment\'s namespace, which the first chart creates', () => {

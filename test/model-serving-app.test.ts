@@ -232,6 +232,8 @@ describe('bad props', () => {
     [{ security: { writablePaths: ['/cache'] } }, 'security.writablePaths ["/cache"] must include \'/tmp\' while the root file system is read-only'],
     [{ security: { writablePaths: ['/tmp', '/tmp'] } }, "security.writablePaths '/tmp' is listed twice: Kubernetes refuses two mounts at one path"],
     [{ security: { runAsRoot: { reason: ' ' } } }, "security.runAsRoot.reason ' ' must explain why the app needs root"],
+    [{ security: { runAsRoot: { reason: '-' } } }, "security.runAsRoot.reason '-' must explain why the app needs root"],
+    [{ security: { runAsRoot: { reason: '\u200b' } } }, "security.runAsRoot.reason '\u200b' must explain why the app needs root"],
     [{ name: 'Joke_Meter' }, "name 'Joke_Meter' must be a DNS-1035 label"],
     [{ name: 'a'.repeat(64) }, 'must be a DNS-1035 label (lowercase letters, digits and \'-\', starting with a letter, at most 63 characters)'],
   ])('%j is refused: %s', (props, message) => {

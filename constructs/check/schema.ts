@@ -3,8 +3,10 @@ import type { default as addFormatsType } from 'ajv-formats';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { validateApiConstraints } from './api-constraints';
 import { validateApiReferences } from './api-references';
 import { validateApiRules } from './api-validation';
+import { customResourceVersions } from './crd-versions';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
 import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
 import { convertErrors, describeValue } from './schema-errors';
@@ -142,23 +144,12 @@ export class SchemaValidator {
   }
 
   /**
-   * Checks custom resources of the kinds this CustomResourceDefinition declares (every served version).
-   * Unknown fields are rejected unless the schema sets `x-kubernetes-preserve-unknown-fields`.
+   * Checks custom resources of the kinds this CustomResourceDefinition declares (every served version), of
+   * `apiextensions.k8s.io/v1` or `v1beta1` (see `customResourceVersions`). Unknown fields are rejected unless the
+   * schema sets `x-kubernetes-preserve-unknown-fields`.
    */
   public addCustomResourceDefinition(crd: unknown): void {
-    const spec = asRecord(asRecord(crd).spec);
-    const group = spec.group;
-    const kind = asRecord(spec.names).kind;
-    if (typeof group !== 'string' || typeof kind !== 'string') {
-      throw new Error('CustomResourceDefinition must have spec.group and spec.names.kind');
-    }
-    for (const version of asArray(spec.versions)) {
-      const v = asRecord(version);
-      const schema = asRecord(asRecord(v.schema).openAPIV3Schema);
-      if (typeof v.name !== 'string') {
-        continue;
-      }
-      const apiVersion = `${group}/${v.name}`;
+    for (const { apiVersion, kind, schema } of customResourceVersions(crd)) {
       const validator = this.definitions.customResourceValidator(prepareCustomResourceSchema(schema, apiVersion, kind));
       this.customResources.set(gvkKey(apiVersion, kind), validator);
       rememberApiVersion(this.customApiVersionsByKind, kind, apiVersion);
@@ -201,7 +192,7 @@ export class SchemaValidator {
     if (!isList && typeof meta.name !== 'string' && typeof meta.generateName !== 'string') {
       findings.push(finding('schema/required', 'metadata.name', 'required field "metadata.name" is missing'));
     }
-    findings.push(...validateApiRules(data), ...validateApiReferences(data));
+    findings.push(...validateApiRules(data), ...validateApiReferences(data), ...validateApiConstraints(o));
     return dedupe(findings);
   }
 

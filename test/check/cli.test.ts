@@ -80,7 +80,7 @@ describe('the check command, in process', () => {
     const result = run('check', file, '--format', 'json');
     expect(result.status).toBe(EXIT_FINDINGS);
     expect(JSON.parse(result.stdout)).toEqual({
-      summary: { errors: 1, warnings: 0, waived: 0, passed: false, objects: 1 },
+      summary: { errors: 1, warnings: 0, info: 0, waived: 0, passed: false, objects: 1 },
       findings: [{
         file,
         line: 16,
@@ -98,7 +98,7 @@ describe('the check command, in process', () => {
     const result = run('check', '--strict', '--format', 'json', path.join(FIXTURES, 'waivers', 'explained.yaml'));
     const out = JSON.parse(result.stdout);
     expect(result.status).toBe(EXIT_OK);
-    expect(out.summary).toEqual({ errors: 0, warnings: 0, waived: 1, passed: true, objects: 1 });
+    expect(out.summary).toEqual({ errors: 0, warnings: 0, info: 0, waived: 1, passed: true, objects: 1 });
     expect(out.findings[0]).toMatchObject({ ruleId: 'probes/liveness', waived: 'the batch scorer exits when done; a restart would rescore' });
   });
 
@@ -185,7 +185,11 @@ describe('the check command, in process', () => {
       ].join('\n'));
       expect(run('check', file).stdout).toContain('[schema/unknown-kind]');
       const out = JSON.parse(run('check', file, '--crd', crd, '--format', 'json').stdout);
-      expect(out.findings.map((f: { ruleId: string; path: string }) => [f.ruleId, f.path])).toEqual([['schema/unknown-field', 'spec.endpoints[0].intervall']]);
+      // The Service it selects is not among the files: a warning, as the check is not --complete.
+      expect(out.findings.map((f: { ruleId: string; path: string; severity: string }) => [f.ruleId, f.path, f.severity])).toEqual([
+        ['schema/unknown-field', 'spec.endpoints[0].intervall', 'error'],
+        ['wiring/servicemonitor-selector', 'spec.selector', 'warning'],
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -202,7 +206,7 @@ describe('YAML as kubectl reads it', () => {
 
 test('- reads manifests from the standard input', () => {
   const text = fs.readFileSync(path.join(ROOT, RULES, 'wiring.pdb-selector.yaml'), 'utf-8');
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'constructs', 'cli.ts'), 'check', '-'], {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'constructs', 'cli.ts'), 'check', '--complete', '-'], {
     cwd: ROOT,
     encoding: 'utf-8',
     input: text,

@@ -120,7 +120,7 @@ test('a bad enum value inside a list of strings is rejected', () => {
 });
 
 test('the kind enum of the definitions is enforced', () => {
-  const findings = validateManifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { type: 'Nodeport' } });
+  const findings = validateManifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { type: 'Nodeport', ports: [{ port: 80 }] } });
   expect(findings.map(f => [f.ruleId, f.path])).toEqual([['schema/enum', 'spec.type']]);
 });
 
