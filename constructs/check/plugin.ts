@@ -2,6 +2,7 @@ import * as fs from 'fs';
 
 import { checkManifests, summarize } from './check';
 import { describeObject, Finding } from './findings';
+import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
 import { loadCustomResourceDefinitions, parseManifests } from './load';
 import { findRule } from './rules';
 import { defaultSchemaValidator } from './schema';
@@ -22,6 +23,13 @@ export interface ManifestCheckValidationProps {
    * @default - none
    */
   readonly crds?: readonly string[];
+
+  /**
+   * The Kubernetes version whose API the manifests are checked against: one of `KUBERNETES_VERSIONS`, as a string
+   * (quote it in cdk8s.yaml: YAML reads an unquoted 1.30 as the number 1.3).
+   * @default '1.28'
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /**
@@ -51,15 +59,19 @@ export interface ValidationContextLike {
  *     class: ManifestCheckValidation
  *     properties:
  *       strict: false
+ *       kubernetesVersion: '1.30'
  * ```
  */
 export class ManifestCheckValidation {
   private readonly strict: boolean;
   private readonly crds: readonly string[];
+  private readonly kubernetesVersion: KubernetesVersion;
 
   public constructor(props: ManifestCheckValidationProps = {}) {
     this.strict = props.strict ?? false;
     this.crds = props.crds ?? [];
+    // Refused here, so that a wrong cdk8s.yaml fails before the app is synthesized and checked.
+    this.kubernetesVersion = requireKubernetesVersion('ManifestCheckValidation: property kubernetesVersion', props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   }
 
   public async validate(context: ValidationContextLike): Promise<void> {
@@ -74,7 +86,9 @@ export class ManifestCheckValidation {
       items.push(...parsed.items);
       findings.push(...parsed.findings);
     }
-    findings.push(...checkManifests(items, { strict: this.strict, customResourceDefinitions: crds.definitions }));
+    findings.push(...checkManifests(items, {
+      strict: this.strict, customResourceDefinitions: crds.definitions, kubernetesVersion: this.kubernetesVersion,
+    }));
     const summary = summarize(findings, this.strict);
     const byRule = new Map<string, Finding[]>();
     for (const f of findings.filter(x => x.waived === undefined)) {
@@ -100,14 +114,16 @@ export class ManifestCheckValidation {
       warnings: String(summary.warnings),
       waived: String(summary.waived),
       strict: String(this.strict),
+      kubernetesVersion: this.kubernetesVersion,
     });
   }
 }
 
 /**
  * Prepares the checks before any manifest exists: loads the Kubernetes definitions and compiles the schemas of the
- * usual kinds. `npm run synth` calls it while the app runs, so that validation afterwards is quicker.
+ * usual kinds of the version the plugin's properties name (1.28 without them). `npm run synth` calls it while the app
+ * runs, so that validation afterwards is quicker.
  */
-export function warmUp(): void {
-  defaultSchemaValidator().warmUp();
+export function warmUp(props: ManifestCheckValidationProps = {}): void {
+  defaultSchemaValidator(props.kubernetesVersion).warmUp();
 }

@@ -37,7 +37,7 @@ function context(manifests: string[]): { context: ValidationContextLike; recorde
 test('the plugin passes the good app', async () => {
   const { context: ctx, recorded } = context([path.join(FIXTURES, 'good', 'app.yaml')]);
   await new ManifestCheckValidation({ strict: true }).validate(ctx);
-  expect(recorded).toEqual({ violations: [], status: 'success', metadata: { errors: '0', warnings: '0', waived: '0', strict: 'true' } });
+  expect(recorded).toEqual({ violations: [], status: 'success', metadata: { errors: '0', warnings: '0', waived: '0', strict: 'true', kubernetesVersion: '1.28' } });
 });
 
 test('the plugin fails on errors and names the resource, the field and the line', async () => {
