@@ -24,7 +24,7 @@ test.each(Object.keys(objectsOf))('chart %s matches its reviewed snapshot', name
   expect(objectsOf[name]).toMatchSnapshot();
 });
 
-test('every object is valid for Kubernetes 1.28', () => {
+test('every object is valid for every supported Kubernetes version', () => {
   expectValidForKubernetes(allObjects);
 });
 

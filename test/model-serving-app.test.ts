@@ -18,7 +18,7 @@ describe('defaults', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('are valid Kubernetes 1.28 objects', () => {
+  test('are valid objects for every supported Kubernetes version', () => {
     expectValidForKubernetes(objects);
   });
 
@@ -91,7 +91,7 @@ describe('a fully configured app', () => {
   const deployment = findObject(objects, 'Deployment');
   const container = serverContainer(deployment);
 
-  test('emits every object, valid for Kubernetes 1.28', () => {
+  test('emits every object, valid for every supported Kubernetes version', () => {
     expect(kinds(objects)).toEqual(['Deployment', 'Service', 'Ingress', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
     expect(new Set(objects.map(o => o.metadata.name))).toEqual(new Set(['jokemeter']));
     expect(new Set(objects.map(o => o.metadata.namespace))).toEqual(new Set(['ml']));
