@@ -8,7 +8,7 @@ import { isDeepStrictEqual } from 'util';
 
 import { KUBERNETES_VERSIONS } from '../constructs/check/kubernetes-versions';
 import {
-  compactDefinitions, packDefinitions, PACKED_DEFINITIONS_DIR, packedDefinitionsFile, unpackDefinitions,
+  API_HISTORY_FILE, apiHistoryOf, compactDefinitions, packDefinitions, PACKED_DEFINITIONS_DIR, packedDefinitionsFile, unpackDefinitions,
 } from '../constructs/check/packed-definitions';
 import { JsonSchema, prepareDefinition } from '../constructs/check/schema-definitions';
 
@@ -16,7 +16,8 @@ const SOURCE_FILE = /^v(1\.\d+)\.\d+-definitions\.json$/;
 const USAGE = 'Usage: npm run pack-definitions -- <folder of v1.NN.P-definitions.json files> [--out <folder>]';
 
 /**
- * Packs every definitions file of `sourceDir` into `outDir` and returns one line per file written. Throws when the
+ * Packs every definitions file of `sourceDir` into `outDir`, then writes the API history of every version packed in
+ * `outDir`, and returns one line per file written. Throws when the
  * folder holds none, holds two of one minor version, or when a packed file would check anything differently than
  * its source.
  */
@@ -48,7 +49,23 @@ export function packDefinitionsFolder(sourceDir: string, outDir: string): string
     const known = (KUBERNETES_VERSIONS as readonly string[]).includes(kubernetesVersion) ? '' : '; add it to KUBERNETES_VERSIONS to check with it';
     lines.push(`${path.basename(file)}: ${Object.keys(definitions).length} definitions, ${text.length} -> ${bytes.length} bytes${known}`);
   }
+  lines.push(writeApiHistory(outDir));
   return lines;
+}
+
+/** Writes the API history of every version packed in `outDir`, the ones packed before included. */
+function writeApiHistory(outDir: string): string {
+  const packed = new Map<string, Record<string, JsonSchema>>();
+  for (const file of fs.readdirSync(outDir).filter(f => /^kubernetes-1\.\d+\.json\.br$/.test(f))) {
+    const { kubernetesVersion, definitions } = unpackDefinitions(fs.readFileSync(path.join(outDir, file)));
+    packed.set(kubernetesVersion, definitions);
+  }
+  const history = apiHistoryOf(packed);
+  // One API a line, for reviewable diffs.
+  const entries = Object.entries(history.servedBy).map(([api, versions]) => `    ${JSON.stringify(api)}: ${JSON.stringify(versions)}`);
+  const text = `{\n  "kubernetesVersions": ${JSON.stringify(history.kubernetesVersions)},\n  "servedBy": {\n${entries.join(',\n')}\n  }\n}\n`;
+  fs.writeFileSync(path.join(outDir, API_HISTORY_FILE), text);
+  return `${API_HISTORY_FILE}: ${Object.keys(history.servedBy).length} APIs that not all of ${history.kubernetesVersions.join(', ')} serve`;
 }
 
 /** The checker prepares every packed definition exactly as it would the original, and finds the same kinds in it. */

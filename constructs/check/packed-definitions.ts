@@ -24,6 +24,20 @@ export interface PackedDefinitions {
 /** The one extension the checker reads: which apiVersion and kind a definition describes. */
 const GROUP_VERSION_KIND = 'x-kubernetes-group-version-kind';
 
+/** The file that says which versions serve an API that not all of them serve. */
+export const API_HISTORY_FILE = 'kubernetes-api-versions.json';
+
+/**
+ * Which Kubernetes versions serve an API that not every packed version serves, written beside the packed files, so
+ * that a check can say when a kind came or went without decoding other versions.
+ */
+export interface ApiHistory {
+  /** The packed versions, oldest first. */
+  readonly kubernetesVersions: readonly string[];
+  /** The versions that serve each such `apiVersion kind`, oldest first. */
+  readonly servedBy: Readonly<Record<string, readonly string[]>>;
+}
+
 /** The packed file of a version. */
 export function packedDefinitionsFile(kubernetesVersion: string, dir: string = PACKED_DEFINITIONS_DIR): string {
   return path.join(dir, `kubernetes-${kubernetesVersion}.json.br`);
@@ -94,4 +108,49 @@ export function readPackedDefinitions(kubernetesVersion: string, dir: string = P
     throw new Error(`${file} holds the definitions of Kubernetes ${packed.kubernetesVersion}, not ${kubernetesVersion}`);
   }
   return packed.definitions;
+}
+
+/**
+ * The API history of these versions' definitions: the kinds of objects (not the meta types every group carries, such
+ * as DeleteOptions) that some of the versions do not serve.
+ */
+export function apiHistoryOf(definitionsByVersion: ReadonlyMap<string, Readonly<Record<string, JsonSchema>>>): ApiHistory {
+  const kubernetesVersions = [...definitionsByVersion.keys()].sort((a, b) => Number(a.split('.')[1]) - Number(b.split('.')[1]));
+  const served = new Map<string, string[]>();
+  for (const version of kubernetesVersions) {
+    for (const [name, definition] of Object.entries(definitionsByVersion.get(version)!)) {
+      if (name.startsWith('io.k8s.apimachinery.')) {
+        continue;
+      }
+      for (const gvk of asArray(definition[GROUP_VERSION_KIND]).map(asRecord)) {
+        const key = `${gvk.group ? `${String(gvk.group)}/` : ''}${String(gvk.version)} ${String(gvk.kind)}`;
+        const versions = served.get(key) ?? [];
+        if (!versions.includes(version)) {
+          versions.push(version);
+        }
+        served.set(key, versions);
+      }
+    }
+  }
+  const changed = [...served].filter(([, versions]) => versions.length < kubernetesVersions.length).sort(([a], [b]) => a.localeCompare(b));
+  return { kubernetesVersions, servedBy: Object.fromEntries(changed) };
+}
+
+const apiHistories = new Map<string, ApiHistory>();
+
+/** The API history written beside the packed files, read on first use. */
+export function readApiHistory(dir: string = PACKED_DEFINITIONS_DIR): ApiHistory {
+  const cached = apiHistories.get(dir);
+  if (cached) {
+    return cached;
+  }
+  const file = path.join(dir, API_HISTORY_FILE);
+  let history: ApiHistory;
+  try {
+    history = JSON.parse(fs.readFileSync(file, 'utf-8')) as ApiHistory;
+  } catch (e) {
+    throw new Error(`cannot read the Kubernetes API history at ${file}: ${(e as Error).message}`);
+  }
+  apiHistories.set(dir, history);
+  return history;
 }

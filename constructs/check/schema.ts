@@ -5,7 +5,7 @@ import { validateApiReferences } from './api-references';
 import { validateApiRules } from './api-validation';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
-import { readPackedDefinitions } from './packed-definitions';
+import { readApiHistory, readPackedDefinitions } from './packed-definitions';
 import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
 import { convertErrors, describeValue } from './schema-errors';
 import { asArray, asRecord } from './util';
@@ -223,11 +223,32 @@ export class SchemaValidator {
 
   private unknownKindMessage(apiVersion: string, kind: string): string {
     const served = [...(this.definitions.apiVersionsByKind.get(kind) ?? []), ...(this.customApiVersionsByKind.get(kind) ?? [])];
+    const otherVersions = readApiHistory().servedBy[`${apiVersion} ${kind}`];
+    const notServed = `kind ${kind} is not served as apiVersion "${apiVersion}" in Kubernetes ${this.kubernetesVersion}`;
+    const history = otherVersions ? ` (served by Kubernetes ${describeVersions(otherVersions)})` : '';
     if (served.length > 0) {
-      return `kind ${kind} is not served as apiVersion "${apiVersion}" in Kubernetes ${this.kubernetesVersion}; use ${served.map(v => `"${v}"`).join(' or ')}`;
+      return `${notServed}${history}; use ${served.map(v => `"${v}"`).join(' or ')}`;
+    }
+    if (otherVersions) {
+      return `${notServed}${history}`;
     }
     return `unknown kind ${kind} (apiVersion "${apiVersion}") for Kubernetes ${this.kubernetesVersion}; if it is a custom resource, check it with its CustomResourceDefinition`;
   }
+}
+
+/** Consecutive minor versions as ranges: `1.28 to 1.31`, `1.33`, `1.28 and 1.30 to 1.36`. */
+function describeVersions(versions: readonly string[]): string {
+  const minors = versions.map(v => Number(v.split('.')[1]));
+  const ranges: string[] = [];
+  for (let i = 0; i < minors.length; i++) {
+    let j = i;
+    while (j + 1 < minors.length && minors[j + 1] === minors[j] + 1) {
+      j++;
+    }
+    ranges.push(i === j ? versions[i] : `${versions[i]} to ${versions[j]}`);
+    i = j;
+  }
+  return ranges.length > 1 ? `${ranges.slice(0, -1).join(', ')} and ${ranges[ranges.length - 1]}` : ranges[0];
 }
 
 function rememberApiVersion(apiVersionsByKind: Map<string, string[]>, kind: string, apiVersion: string): void {

@@ -89,7 +89,8 @@ describe('what each version serves', () => {
     expect(servedBy('flowcontrol.apiserver.k8s.io/v1beta3')).toEqual(['1.28', '1.29', '1.30', '1.31']);
     expect(servedBy('flowcontrol.apiserver.k8s.io/v1')).toEqual(KUBERNETES_VERSIONS.filter(v => v !== '1.28'));
     expect(validateManifest(flowSchema('flowcontrol.apiserver.k8s.io/v1beta3'), '1.32').map(f => f.message)).toEqual([
-      'kind FlowSchema is not served as apiVersion "flowcontrol.apiserver.k8s.io/v1beta3" in Kubernetes 1.32; use "flowcontrol.apiserver.k8s.io/v1"',
+      'kind FlowSchema is not served as apiVersion "flowcontrol.apiserver.k8s.io/v1beta3" in Kubernetes 1.32 (served by Kubernetes 1.28 to 1.31); '
+      + 'use "flowcontrol.apiserver.k8s.io/v1"',
     ]);
   });
 
@@ -97,7 +98,10 @@ describe('what each version serves', () => {
     const cidr = { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name: 'extra' }, spec: { cidrs: ['10.96.0.0/16'] } };
     expect(KUBERNETES_VERSIONS.filter(v => rulesAt(cidr, v).length === 0)).toEqual(['1.33', '1.34', '1.35', '1.36']);
     expect(validateManifest(cidr, '1.28').map(f => f.message)).toEqual([
-      'unknown kind ServiceCIDR (apiVersion "networking.k8s.io/v1") for Kubernetes 1.28; if it is a custom resource, check it with its CustomResourceDefinition',
+      'kind ServiceCIDR is not served as apiVersion "networking.k8s.io/v1" in Kubernetes 1.28 (served by Kubernetes 1.33 to 1.36)',
+    ]);
+    expect(validateManifest(cidr, '1.30').map(f => f.message)).toEqual([
+      'kind ServiceCIDR is not served as apiVersion "networking.k8s.io/v1" in Kubernetes 1.30 (served by Kubernetes 1.33 to 1.36); use "networking.k8s.io/v1alpha1"',
     ]);
   });
 

@@ -5,7 +5,8 @@ import * as path from 'path';
 
 import { KUBERNETES_VERSIONS } from '../../constructs/check/kubernetes-versions';
 import {
-  compactDefinitions, packDefinitions, PACKED_DEFINITIONS_DIR, packedDefinitionsFile, readPackedDefinitions, unpackDefinitions,
+  API_HISTORY_FILE, apiHistoryOf, compactDefinitions, packDefinitions, PACKED_DEFINITIONS_DIR, packedDefinitionsFile, readApiHistory,
+  readPackedDefinitions, unpackDefinitions,
 } from '../../constructs/check/packed-definitions';
 import { JsonSchema, prepareDefinition } from '../../constructs/check/schema-definitions';
 
@@ -84,6 +85,17 @@ describe('the packed files in schemas/', () => {
     expect(kinds).toEqual(expect.arrayContaining(['Deployment', 'Service', 'Ingress', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']));
   });
 
+  test('come with the history of the APIs that not every version serves', () => {
+    const history = readApiHistory();
+    expect(history).toEqual(apiHistoryOf(new Map(KUBERNETES_VERSIONS.map(v => [v, readPackedDefinitions(v)]))));
+    expect(history.kubernetesVersions).toEqual(KUBERNETES_VERSIONS);
+    expect(history.servedBy).toEqual(expect.objectContaining({
+      'flowcontrol.apiserver.k8s.io/v1beta2 FlowSchema': ['1.28'],
+      'flowcontrol.apiserver.k8s.io/v1 FlowSchema': KUBERNETES_VERSIONS.filter(v => v !== '1.28'),
+    }));
+    expect(Object.keys(history.servedBy).filter(api => / (Deployment|Service|DeleteOptions|WatchEvent)$/.test(api))).toEqual([]);
+  });
+
   test('stay small: all nine versions together take less than 250 KB', () => {
     const bytes = KUBERNETES_VERSIONS.reduce((sum, v) => sum + fs.statSync(packedDefinitionsFile(v)).size, 0);
     expect(bytes).toBeLessThan(250_000);
@@ -105,9 +117,11 @@ describe('npm run pack-definitions', () => {
       expect(result.stdout.split('\n')).toEqual([
         expect.stringMatching(/^kubernetes-1\.29\.json\.br: 5 definitions, 24044 -> \d+ bytes$/),
         expect.stringMatching(/^kubernetes-1\.30\.json\.br: 5 definitions, \d+ -> \d+ bytes$/),
+        'kubernetes-api-versions.json: 0 APIs that not all of 1.29, 1.30 serve',
         '',
       ]);
-      expect(fs.readdirSync(out).sort()).toEqual(['kubernetes-1.29.json.br', 'kubernetes-1.30.json.br']);
+      expect(fs.readdirSync(out).sort()).toEqual(['kubernetes-1.29.json.br', 'kubernetes-1.30.json.br', API_HISTORY_FILE]);
+      expect(readApiHistory(out)).toEqual({ kubernetesVersions: ['1.29', '1.30'], servedBy: {} });
       for (const version of ['1.29', '1.30']) {
         expect(readPackedDefinitions(version, out)).toEqual(compactDefinitions(source(version)));
       }
@@ -126,6 +140,7 @@ describe('npm run pack-definitions', () => {
       const result = packScript(dir, '--out', dir);
       expect(result.status).toBe(0);
       expect(result.stdout).toMatch(/^kubernetes-1\.99\.json\.br: 5 definitions, \d+ -> \d+ bytes; add it to KUBERNETES_VERSIONS to check with it$/m);
+      expect(readApiHistory(dir)).toEqual({ kubernetesVersions: ['1.99'], servedBy: {} });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
