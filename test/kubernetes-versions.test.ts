@@ -6,9 +6,10 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { checkObjects } from '../constructs/check/check';
-import { EXIT_OK, runCli } from '../constructs/check/cli';
+import { EXIT_OK } from '../constructs/check/cli';
 import { KUBERNETES_VERSIONS } from '../constructs/check/kubernetes-versions';
 import { buildExampleApp, DEFAULT_SETTINGS } from '../main';
+import { run } from './check/run-cli';
 import { expectValidForKubernetes, KubeObject, testApp } from './util';
 
 const charts = buildExampleApp(testApp(), DEFAULT_SETTINGS).node.children.filter(Chart.isChart);
@@ -38,12 +39,9 @@ test('cdk8s-model-serving check passes the example app\'s synthesized files for 
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-versions-'));
   try {
     buildExampleApp(new App({ outdir }), DEFAULT_SETTINGS).synth();
-    const results = KUBERNETES_VERSIONS.map(version => {
-      let stdout = '';
-      const status = runCli(['check', '--strict', '--kubernetes-version', version, outdir], { stdout: t => { stdout += t; }, stderr: t => { stdout += t; } });
-      return [version, status, stdout.split('\n').filter(Boolean).pop()];
-    });
-    expect(results).toEqual(KUBERNETES_VERSIONS.map(version => [version, EXIT_OK, `check passed: 0 errors, 0 warnings, 0 waived in ${objects.length} objects`]));
+    const results = KUBERNETES_VERSIONS.map(version => [version, run('check', '--strict', '--kubernetes-version', version, outdir)]);
+    const passed = { status: EXIT_OK, stdout: `check passed: 0 errors, 0 warnings, 0 waived in ${objects.length} objects\n`, stderr: '' };
+    expect(results).toEqual(KUBERNETES_VERSIONS.map(version => [version, passed]));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -4,12 +4,13 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { checkObjects } from '../../constructs/check/check';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, runCli, USAGE } from '../../constructs/check/cli';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, USAGE } from '../../constructs/check/cli';
 import {
   DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, kubernetesVersionOf, requireKubernetesVersion, unsupportedKubernetesVersion,
 } from '../../constructs/check/kubernetes-versions';
 import { ManifestCheckValidation, ValidationContextLike } from '../../constructs/check/plugin';
 import { SchemaValidator, validateManifest } from '../../constructs/check/schema';
+import { run } from './run-cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SUPPORTED = '1.28, 1.29, 1.30, 1.31, 1.32, 1.33, 1.34, 1.35, 1.36';
@@ -32,13 +33,6 @@ beforeAll(() => {
 afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function run(...args: string[]): { status: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const status = runCli(args, { stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
-  return { status, stdout, stderr };
-}
 
 describe('naming a version', () => {
   test('the versions are 1.28 to 1.36, and 1.28 is the default', () => {
