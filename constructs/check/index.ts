@@ -4,6 +4,7 @@ export * from './check';
 export * from './cli';
 export * from './findings';
 export * from './format';
+export * from './kubernetes-versions';
 export * from './load';
 export * from './plugin';
 export * from './pod-security';

@@ -70,8 +70,9 @@ export class ManifestCheckValidation {
   public constructor(props: ManifestCheckValidationProps = {}) {
     this.strict = props.strict ?? false;
     this.crds = props.crds ?? [];
-    // Refused here, so that a wrong cdk8s.yaml fails before the app is synthesized and checked.
-    this.kubernetesVersion = requireKubernetesVersion('ManifestCheckValidation: property kubernetesVersion', props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+    // Refused when the CLI loads the plugin from cdk8s.yaml: the synth fails with this message before any manifest is read.
+    this.kubernetesVersion = requireKubernetesVersion(
+      'ManifestCheckValidation: property kubernetesVersion', props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   }
 
   public async validate(context: ValidationContextLike): Promise<void> {

@@ -112,11 +112,11 @@ function definitionsOf(kubernetesVersion: KubernetesVersion): KubernetesDefiniti
 
 /**
  * Validates plain Kubernetes objects against the OpenAPI definitions of one Kubernetes version (1.28 unless another
- * is chosen), strictly: types, required
- * fields, enums, formats, and unknown fields, which the definitions allow but the API server drops or rejects; then
- * the API server's own rules for names, labels, ports and environment variable names.
- * Each kind is compiled once, on first use, and cached; validators of one version share that work, so a new validator is
- * cheap.
+ * is chosen), strictly: types, required fields, enums, formats, and unknown fields, which the definitions allow but
+ * the API server drops or rejects; then the API server's own rules for names, labels, ports and environment variable
+ * names.
+ * Each kind is compiled once, on first use, and cached; validators of one version share that work, so a new validator
+ * is cheap.
  *
  * Custom resources are checked against the `openAPIV3Schema` of their CustomResourceDefinition once it is added.
  */
