@@ -8,7 +8,7 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, USAGE } from '../../constructs/chec
 import {
   DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, kubernetesVersionOf, requireKubernetesVersion, unsupportedKubernetesVersion,
 } from '../../constructs/check/kubernetes-versions';
-import { ManifestCheckValidation, ValidationContextLike } from '../../constructs/check/plugin';
+import { ManifestCheckValidation, ValidationContextLike, warmUp } from '../../constructs/check/plugin';
 import { SchemaValidator, validateManifest } from '../../constructs/check/schema';
 import { run } from './run-cli';
 
@@ -176,6 +176,22 @@ describe('the kubernetesVersion property of the validation plugin', () => {
       `ManifestCheckValidation: property kubernetesVersion must be one of ${SUPPORTED}, got "1.27"`);
     expect(() => new ManifestCheckValidation({ kubernetesVersion: 1.3 as never })).toThrow(
       `ManifestCheckValidation: property kubernetesVersion must be one of ${SUPPORTED}, got the number 1.3 (quote the version: YAML reads 1.30 as 1.3)`);
+  });
+
+  test('warmUp prepares the version the properties name, and only that one', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const readFileSync = jest.spyOn(require('fs') as typeof import('fs'), 'readFileSync');
+    try {
+      // A fresh module registry: the other tests of this file have decoded every version already.
+      jest.isolateModules(() => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        (require('../../constructs/check/plugin') as typeof import('../../constructs/check/plugin')).warmUp({ kubernetesVersion: '1.35' });
+      });
+      expect(readFileSync.mock.calls.map(([file]) => path.basename(String(file))).filter(f => f.endsWith('.br'))).toEqual(['kubernetes-1.35.json.br']);
+    } finally {
+      readFileSync.mockRestore();
+    }
+    expect(() => warmUp({ kubernetesVersion: '1.27' })).toThrow(`kubernetesVersion must be one of ${SUPPORTED}, got "1.27"`);
   });
 
   test('cdk8s synth passes it from cdk8s.yaml, quoted as the README shows', () => {

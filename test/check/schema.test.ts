@@ -262,7 +262,7 @@ test('validators share the Kubernetes definitions, and each knows only its own C
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const readFileSync = jest.spyOn(require('fs') as typeof import('fs'), 'readFileSync');
   try {
-    const first = new SchemaValidator('1.33');
+    const first = new SchemaValidator('1.33'); // no other test of this file checks against 1.33
     // The definitions were read and prepared once: a second validator of the same version does not read them again.
     const second = new SchemaValidator('v1.33.2');
     const reads = readFileSync.mock.calls.map(([file]) => String(file)).filter(file => file.endsWith('.json.br'));
