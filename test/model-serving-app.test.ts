@@ -18,7 +18,7 @@ describe('defaults', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('are valid Kubernetes 1.28 objects', () => {
+  test('are valid objects for every supported Kubernetes version', () => {
     expectValidForKubernetes(objects);
   });
 

@@ -4,6 +4,7 @@ import * as fc from 'fast-check';
 
 import { InvalidPropsError, ModelServingApp, ModelSource, ServiceType, TfServingApp } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
+import { KUBERNETES_VERSIONS } from '../constructs/check/kubernetes-versions';
 import { validateManifest } from '../constructs/check/schema';
 import { testChart } from './util';
 
@@ -113,7 +114,7 @@ function expectClean(result: any[] | InvalidPropsError, constructType: string): 
     expect(result.problems.length).toBeGreaterThan(0);
     return;
   }
-  expect(result.flatMap(o => validateManifest(o))).toEqual([]);
+  expect(KUBERNETES_VERSIONS.flatMap(version => result.flatMap(o => validateManifest(o, version)))).toEqual([]);
   expect(checkObjects(result).filter(f => f.severity === 'error' && f.waived === undefined)).toEqual([]);
 }
 

@@ -24,10 +24,16 @@ export interface CheckOptions {
    * @default false
    */
   readonly complete?: boolean;
+  /**
+   * The Kubernetes version whose API the objects are checked against: one of `KUBERNETES_VERSIONS`, such as `1.30`.
+   * Ignored when `schemaValidator` is given, which has its own.
+   * @default '1.28'
+   */
+  readonly kubernetesVersion?: string;
 
   /**
    * The schema validator to use, for example one that knows custom resource definitions.
-   * @default - the shared Kubernetes 1.28 validator, plus the CustomResourceDefinitions found among the objects
+   * @default - the shared validator of `kubernetesVersion`, plus the CustomResourceDefinitions found among the objects
    */
   readonly schemaValidator?: SchemaValidator;
 
@@ -103,10 +109,10 @@ function schemaValidatorFor(items: readonly ManifestObject[], options: CheckOpti
     ...items.map(i => i.object).filter(o => o.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/')),
   ];
   if (crds.length === 0) {
-    return defaultSchemaValidator();
+    return defaultSchemaValidator(options.kubernetesVersion);
   }
   // A new validator shares the compiled Kubernetes definitions (and warmUp's work); only the CRD schemas are added.
-  const validator = new SchemaValidator();
+  const validator = new SchemaValidator(options.kubernetesVersion);
   for (const crd of crds) {
     try {
       validator.addCustomResourceDefinition(crd);

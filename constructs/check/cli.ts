@@ -1,5 +1,6 @@
 import { checkManifests, summarize } from './check';
 import { formatGithub, formatJson, formatText } from './format';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, kubernetesVersionOf, unsupportedKubernetesVersion } from './kubernetes-versions';
 import { loadCustomResourceDefinitions, loadManifests } from './load';
 import { RULES } from './rules';
 
@@ -11,9 +12,10 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
 export const USAGE = `Usage: cdk8s-model-serving check <files or folders...> [--format text|json|github] [--strict] [--complete] [--crd <file>]...
+                                  [--kubernetes-version <version>]
        cdk8s-model-serving rules
 
-Checks Kubernetes YAML against the Kubernetes 1.28 schema, the wiring between objects,
+Checks Kubernetes YAML against the schema of a Kubernetes version, the wiring between objects,
 runtime traps and policy (Pod Security restricted, pinned images, requests, probes).
 Folders are read recursively (*.yaml, *.yml); - reads the standard input
 (helm template ... | cdk8s-model-serving check -).
@@ -25,6 +27,9 @@ Folders are read recursively (*.yaml, *.yml); - reads the standard input
                       autoscaler, disruption budget or ServiceMonitor whose target is not among
                       them is an error, not a warning (--complete=false: a warning)
   --crd <file>        CustomResourceDefinitions to check custom resources with
+  --kubernetes-version <version>
+                      the Kubernetes API to check against: ${KUBERNETES_VERSIONS.join(', ')}
+                      (default ${DEFAULT_KUBERNETES_VERSION}; v1.30 and 1.30.4 mean 1.30)
 
 The rules command lists every rule id with its severity and what it checks.
 
@@ -54,6 +59,7 @@ interface CheckCommand {
   readonly strict: boolean;
   readonly complete: boolean;
   readonly crds: string[];
+  readonly kubernetesVersion: string;
 }
 
 /**
@@ -93,7 +99,9 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
   }
   const findings = [
     ...loaded.findings,
-    ...checkManifests(loaded.items, { strict: parsed.strict, complete: parsed.complete, customResourceDefinitions: crds.definitions }),
+    ...checkManifests(loaded.items, {
+      strict: parsed.strict, complete: parsed.complete, customResourceDefinitions: crds.definitions, kubernetesVersion: parsed.kubernetesVersion,
+    }),
   ];
   const summary = summarize(findings, parsed.strict);
   const formats: Record<Format, () => string> = {
@@ -112,6 +120,7 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
   let format: Format = 'text';
   let strict = false;
   let complete = false;
+  let kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -139,6 +148,13 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
         return '--crd needs a file';
       }
       crds.push(v);
+    } else if (flag === '--kubernetes-version') {
+      const v = value();
+      const version = kubernetesVersionOf(v);
+      if (!version) {
+        return unsupportedKubernetesVersion('--kubernetes-version', v);
+      }
+      kubernetesVersion = version;
     } else if (flag === '--') {
       paths.push(...args.slice(i + 1));
       break;
@@ -151,7 +167,7 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
   if (paths.length === 0) {
     return 'check needs at least one file or folder';
   }
-  return { paths, format, strict, complete, crds };
+  return { paths, format, strict, complete, crds, kubernetesVersion };
 }
 
 /**

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 
 import { checkManifests, summarize } from './check';
 import { describeObject, Finding, Severity } from './findings';
+import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
 import { loadCustomResourceDefinitions, parseManifests } from './load';
 import { findRule } from './rules';
 import { defaultSchemaValidator } from './schema';
@@ -29,6 +30,13 @@ export interface ManifestCheckValidationProps {
    * @default - none
    */
   readonly crds?: readonly string[];
+
+  /**
+   * The Kubernetes version whose API the manifests are checked against: one of `KUBERNETES_VERSIONS`, as a string
+   * (quote it in cdk8s.yaml: YAML reads an unquoted 1.30 as the number 1.3).
+   * @default '1.28'
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /**
@@ -60,17 +68,22 @@ export interface ValidationContextLike {
  *     properties:
  *       strict: false
  *       complete: true
+ *       kubernetesVersion: '1.30'
  * ```
  */
 export class ManifestCheckValidation {
   private readonly strict: boolean;
   private readonly complete: boolean;
   private readonly crds: readonly string[];
+  private readonly kubernetesVersion: KubernetesVersion;
 
   public constructor(props: ManifestCheckValidationProps = {}) {
     this.strict = props.strict ?? false;
     this.complete = props.complete ?? true;
     this.crds = props.crds ?? [];
+    // Refused when the CLI loads the plugin from cdk8s.yaml: the synth fails with this message before any manifest is read.
+    this.kubernetesVersion = requireKubernetesVersion(
+      'ManifestCheckValidation: property kubernetesVersion', props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   }
 
   public async validate(context: ValidationContextLike): Promise<void> {
@@ -85,7 +98,9 @@ export class ManifestCheckValidation {
       items.push(...parsed.items);
       findings.push(...parsed.findings);
     }
-    findings.push(...checkManifests(items, { strict: this.strict, complete: this.complete, customResourceDefinitions: crds.definitions }));
+    findings.push(...checkManifests(items, {
+      strict: this.strict, complete: this.complete, customResourceDefinitions: crds.definitions, kubernetesVersion: this.kubernetesVersion,
+    }));
     const summary = summarize(findings, this.strict);
     const byRule = new Map<string, Finding[]>();
     for (const f of findings.filter(x => x.waived === undefined)) {
@@ -113,14 +128,16 @@ export class ManifestCheckValidation {
       waived: String(summary.waived),
       strict: String(this.strict),
       complete: String(this.complete),
+      kubernetesVersion: this.kubernetesVersion,
     });
   }
 }
 
 /**
  * Prepares the checks before any manifest exists: loads the Kubernetes definitions and compiles the schemas of the
- * usual kinds. `npm run synth` calls it while the app runs, so that validation afterwards is quicker.
+ * usual kinds of the version the plugin's properties name (1.28 without them). `npm run synth` calls it while the app
+ * runs, so that validation afterwards is quicker.
  */
-export function warmUp(): void {
-  defaultSchemaValidator().warmUp();
+export function warmUp(props: ManifestCheckValidationProps = {}): void {
+  defaultSchemaValidator(props.kubernetesVersion).warmUp();
 }

@@ -52,8 +52,8 @@ const EXTERNAL = { severity: Severity.INFO };
 export const RULES: readonly Rule[] = [
   rule('schema/yaml', RuleCategory.SCHEMA, 'A file is not valid YAML (syntax error, duplicate key).'),
   rule('schema/not-an-object', RuleCategory.SCHEMA, 'A YAML document is not a mapping.'),
-  rule('schema/unknown-kind', RuleCategory.SCHEMA, 'The apiVersion and kind are not served by Kubernetes 1.28 (or by a known CRD).'),
-  rule('schema/unknown-field', RuleCategory.SCHEMA, 'A field the Kubernetes 1.28 API does not define.'),
+  rule('schema/unknown-kind', RuleCategory.SCHEMA, 'The apiVersion and kind are not served by the Kubernetes version checked against (or by a known CRD).'),
+  rule('schema/unknown-field', RuleCategory.SCHEMA, 'A field the API of the Kubernetes version checked against does not define.'),
   rule('schema/required', RuleCategory.SCHEMA, 'A required field is missing (a container image and a Service\'s ports too, which the API server requires).'),
   rule('schema/type', RuleCategory.SCHEMA, 'A field has the wrong type.'),
   rule('schema/enum', RuleCategory.SCHEMA, 'A field is not one of its allowed values.'),

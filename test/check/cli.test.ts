@@ -3,9 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, runCli } from '../../constructs/check/cli';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../../constructs/check/cli';
 import { parseManifests } from '../../constructs/check/load';
 import { RULES as ALL_RULES } from '../../constructs/check/rules';
+import { run } from './run-cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join('test', 'fixtures', 'check');
@@ -18,14 +19,6 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
     encoding: 'utf-8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Runs the command in this process, capturing its output. */
-function run(...args: string[]): { status: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const status = runCli(args, { stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
-  return { status, stdout, stderr };
 }
 
 describe('the cdk8s-model-serving command', () => {

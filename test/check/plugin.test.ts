@@ -39,7 +39,8 @@ test('the plugin passes the good app', async () => {
   const { context: ctx, recorded } = context([path.join(FIXTURES, 'good', 'app.yaml')]);
   await new ManifestCheckValidation({ strict: true }).validate(ctx);
   expect(recorded).toEqual({
-    violations: [], status: 'success', metadata: { errors: '0', warnings: '0', info: '0', waived: '0', strict: 'true', complete: 'true' },
+    violations: [], status: 'success',
+    metadata: { errors: '0', warnings: '0', info: '0', waived: '0', strict: 'true', complete: 'true', kubernetesVersion: '1.28' },
   });
 });
 
