@@ -5,6 +5,7 @@ import * as path from 'path';
 
 import { validateApiReferences } from './api-references';
 import { validateApiRules } from './api-validation';
+import { builtinCustomResourceDefinition } from './builtin-crds';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
 import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
 import { convertErrors, describeValue } from './schema-errors';
@@ -128,6 +129,7 @@ export class SchemaValidator {
   private readonly definitions: KubernetesDefinitions;
   private readonly customResources = new Map<string, ValidateFunction>();
   private readonly customApiVersionsByKind = new Map<string, string[]>();
+  private readonly builtinsTried = new Set<string>();
 
   public constructor(definitionsFile: string = DEFINITIONS_FILE) {
     this.definitions = definitionsOf(definitionsFile);
@@ -138,7 +140,8 @@ export class SchemaValidator {
    */
   public isKnown(apiVersion: string, kind: string): boolean {
     const key = gvkKey(apiVersion, kind);
-    return this.customResources.has(key) || this.definitions.definitionByKind.has(key);
+    return this.customResources.has(key) || this.definitions.definitionByKind.has(key)
+      || this.addBuiltinCustomResource(apiVersion, kind) !== undefined;
   }
 
   /**
@@ -146,6 +149,11 @@ export class SchemaValidator {
    * Unknown fields are rejected unless the schema sets `x-kubernetes-preserve-unknown-fields`.
    */
   public addCustomResourceDefinition(crd: unknown): void {
+    this.addCustomResourceVersions(crd);
+  }
+
+  /** Adds every served version of the CRD, or with `only`, compiles that one and remembers the others for messages. */
+  private addCustomResourceVersions(crd: unknown, only?: string): void {
     const spec = asRecord(asRecord(crd).spec);
     const group = spec.group;
     const kind = asRecord(spec.names).kind;
@@ -159,9 +167,11 @@ export class SchemaValidator {
         continue;
       }
       const apiVersion = `${group}/${v.name}`;
-      const validator = this.definitions.customResourceValidator(prepareCustomResourceSchema(schema, apiVersion, kind));
-      this.customResources.set(gvkKey(apiVersion, kind), validator);
       rememberApiVersion(this.customApiVersionsByKind, kind, apiVersion);
+      if (only === undefined || only === apiVersion) {
+        const validator = this.definitions.customResourceValidator(prepareCustomResourceSchema(schema, apiVersion, kind));
+        this.customResources.set(gvkKey(apiVersion, kind), validator);
+      }
     }
   }
   /**
@@ -216,7 +226,24 @@ export class SchemaValidator {
 
   private validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
     const key = gvkKey(apiVersion, kind);
-    return this.customResources.get(key) ?? this.definitions.validatorFor(key);
+    return this.customResources.get(key) ?? this.definitions.validatorFor(key) ?? this.addBuiltinCustomResource(apiVersion, kind);
+  }
+
+  /**
+   * The kinds of the CRDs the package ships are known without being added, each version compiled on first use (the
+   * Argo CD Application schema alone takes about 100 ms); an added CRD of the same version takes precedence.
+   */
+  private addBuiltinCustomResource(apiVersion: string, kind: string): ValidateFunction | undefined {
+    const key = gvkKey(apiVersion, kind);
+    if (this.builtinsTried.has(key)) {
+      return undefined;
+    }
+    this.builtinsTried.add(key);
+    const crd = builtinCustomResourceDefinition(apiVersion, kind);
+    if (crd !== undefined) {
+      this.addCustomResourceVersions(crd, apiVersion);
+    }
+    return this.customResources.get(key);
   }
 
   private unknownKindMessage(apiVersion: string, kind: string): string {
