@@ -1,3 +1,4 @@
+export * from './argocd-application';
 export * from './check';
 export { InvalidPropsError } from './internal/problems';
 export * from './model-serving-app';
