@@ -120,15 +120,9 @@ test('the escape hatch reaches fields without a prop', () => {
 
 describe('bad props', () => {
   test('throw InvalidPropsError naming the construct, the prop and the rule', () => {
-    const error = (() => {
-      try {
-        new ArgoCdApplication(testChart(), 'jokemeter', { ...REQUIRED, path: '/dist/production' });
-      } catch (e) {
-        return e;
-      }
-    })();
-    expect(error).toBeInstanceOf(InvalidPropsError);
-    expect((error as Error).message).toBe("ArgoCdApplication 'test/jokemeter': path '/dist/production' must be relative to the repository root, e.g. 'dist/production'");
+    const bad = { ...REQUIRED, path: '/dist/production' };
+    expect(() => new ArgoCdApplication(testChart(), 'jokemeter', bad)).toThrow(InvalidPropsError);
+    expect(problemOf(bad)).toBe("ArgoCdApplication 'test/jokemeter': path '/dist/production' must be relative to the repository root, e.g. 'dist/production'");
   });
 
   test('list every problem at once', () => {
