@@ -37,8 +37,8 @@ test('the status the controller writes is checked against the full upstream sche
   expect(customResourceProblems(application)).toEqual(['status.sync.revison: unknown field "revison"; did you mean "revision"?']);
 });
 
-test('an object no shipped CRD defines is an error, never a silent pass', () => {
+test('an object no shipped CRD serves is an error, never a silent pass', () => {
   expect(() => customResourceProblems({ ...MONITOR, apiVersion: 'monitoring.coreos.com/v2' }))
-    .toThrow('no CRD in crds/ defines ServiceMonitor (apiVersion "monitoring.coreos.com/v2")');
-  expect(() => customResourceProblems({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' } })).toThrow('no CRD in crds/ defines Service');
+    .toThrow('no CRD in crds/ serves ServiceMonitor (apiVersion "monitoring.coreos.com/v2")');
+  expect(() => customResourceProblems({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' } })).toThrow('no CRD in crds/ serves Service');
 });
