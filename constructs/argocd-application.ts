@@ -173,7 +173,10 @@ function checkString(p: PropProblems, prop: string, value: unknown, required: bo
   if (typeof value !== 'string') {
     return p.check(false, prop, value, 'must be a string');
   }
-  return p.check(value.trim().length > 0, prop, value, 'must not be empty');
+  if (!p.check(value.trim().length > 0, prop, value, 'must not be empty')) {
+    return false;
+  }
+  return p.check(value.trim() === value, prop, value, 'must not start or end with white space');
 }
 function checkKnownKeys(p: PropProblems, prefix: string, given: Record<string, unknown>, known: readonly string[]): void {
   for (const key of Object.keys(given)) {

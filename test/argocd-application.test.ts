@@ -168,6 +168,8 @@ describe('bad props', () => {
     ].join('\n'));
     expect(problemOf({ ...REQUIRED, automated: { prune: 'yes' } })).toBe("ArgoCdApplication 'test/jokemeter': automated.prune 'yes' must be true or false");
     expect(problemOf({ ...REQUIRED, destinationNamespace: ' ' })).toBe("ArgoCdApplication 'test/jokemeter': destinationNamespace ' ' must not be empty");
+    expect(problemOf({ ...REQUIRED, path: 'dist/production ' }))
+      .toBe("ArgoCdApplication 'test/jokemeter': path 'dist/production ' must not start or end with white space");
   });
 
   test('invalid names and namespaces, including a name taken from the construct id', () => {
