@@ -9,6 +9,7 @@ import { builtinCustomResourceDefinition } from './builtin-crds';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
 import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
 import { convertErrors, describeValue } from './schema-errors';
+import { shareRepeatedSubschemas } from './shared-subschemas';
 import { asArray, asRecord } from './util';
 
 /** The Kubernetes version whose API the schema checks describe. */
@@ -58,6 +59,7 @@ class KubernetesDefinitions {
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly customResourceValidators = new Map<string, ValidateFunction>();
+  private readonly sharedSubschemas = new Map<string, string>();
 
   public constructor(definitionsFile: string) {
     const definitions = readDefinitions(definitionsFile);
@@ -98,7 +100,7 @@ class KubernetesDefinitions {
     if (cached) {
       return cached;
     }
-    const validator = this.ajv.compile(schema);
+    const validator = this.ajv.compile(shareRepeatedSubschemas(schema, this.ajv, this.sharedSubschemas));
     this.customResourceValidators.set(key, validator);
     return validator;
   }
