@@ -233,7 +233,7 @@ export class SchemaValidator {
 
   /**
    * The kinds of the CRDs the package ships are known without being added, each version compiled on first use (the
-   * Argo CD Application schema alone takes about 100 ms); an added CRD of the same version takes precedence.
+   * Argo CD Application schema takes about 80 ms of CPU); an added CRD of the same version takes precedence.
    */
   private addBuiltinCustomResource(apiVersion: string, kind: string): ValidateFunction | undefined {
     const key = gvkKey(apiVersion, kind);
