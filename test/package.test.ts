@@ -58,7 +58,7 @@ test('the package ships compiled JavaScript and declarations, not sources', () =
 test('the tarball ships the definitions of every supported Kubernetes version and stays under 4 MB', () => {
   const installed = path.join(project, 'node_modules', 'cdk8s-model-serving', 'schemas');
   const versions = ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33', '1.34', '1.35', '1.36'];
-  expect(fs.readdirSync(installed).sort()).toEqual([...versions.map(v => `kubernetes-${v}.json.br`), 'kubernetes-api-versions.json']);
+  expect(fs.readdirSync(installed).sort()).toEqual(['custom-resource-definitions.json', ...versions.map(v => `kubernetes-${v}.json.br`), 'kubernetes-api-versions.json']);
   expect(fs.statSync(path.join(project, packed)).size).toBeLessThan(4 * 1024 * 1024);
 });
 
@@ -117,4 +117,30 @@ test('cdk8s synth runs the installed package as a validation plugin', () => {
   expect(run.stdout).toMatch(/Validation Report \(.*cdk8s-model-serving@0\.1\.0\)/);
   expect(run.stdout).toMatch(/Status\s+│ success/);
   expect(run.status).toBe(0);
+}, 60_000);
+
+test('the installed package ships the CRDs, emits an Argo CD Application, and its check knows the custom kinds without --crd', () => {
+  const installed = path.join(project, 'node_modules', 'cdk8s-model-serving');
+  expect(fs.readdirSync(path.join(installed, 'crds')).sort()).toEqual([
+    'argoproj.io_applications.yaml', 'gateway.networking.k8s.io_gateways.yaml', 'gateway.networking.k8s.io_grpcroutes.yaml',
+    'gateway.networking.k8s.io_httproutes.yaml', 'monitoring.coreos.com_servicemonitors.yaml',
+  ]);
+  fs.writeFileSync(path.join(project, 'gitops.js'), [
+    "const { App, Chart } = require('cdk8s');",
+    "const { ArgoCdApplication } = require('cdk8s-model-serving');",
+    "const app = new App({ outdir: 'dist-gitops' });",
+    "new ArgoCdApplication(new Chart(app, 'gitops'), 'jokemeter', {",
+    "  repoUrl: 'https://github.com/example/models.git', path: 'dist/production', destinationNamespace: 'ml', automated: true,",
+    '});',
+    'app.synth();',
+  ].join('\n'));
+  execFileSync(process.execPath, ['gitops.js'], { cwd: project });
+  const bin = path.join(project, 'node_modules', '.bin', 'cdk8s-model-serving');
+  expect(execFileSync(bin, ['check', '--strict', 'dist-gitops'], { cwd: project, encoding: 'utf8' })).toMatch(/passed/);
+  fs.writeFileSync(path.join(project, 'monitor.yaml'),
+    'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\nspec:\n  selector: {}\n  endpoints: [{port: http, intervall: 30s}]\n');
+  const run = spawnSync(bin, ['check', 'monitor.yaml'], { cwd: project, encoding: 'utf8' });
+  expect(run.status).toBe(1);
+  expect(run.stdout).toContain('[schema/unknown-field]');
+  expect(run.stdout).not.toContain('schema/unknown-kind');
 }, 60_000);

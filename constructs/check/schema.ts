@@ -4,12 +4,14 @@ import type { default as addFormatsType } from 'ajv-formats';
 import { validateApiConstraints } from './api-constraints';
 import { validateApiReferences } from './api-references';
 import { validateApiRules } from './api-validation';
+import { builtinCustomResourceDefinition } from './builtin-crds';
 import { customResourceVersions } from './crd-versions';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
 import { readApiHistory, readPackedDefinitions } from './packed-definitions';
 import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
 import { convertErrors, describeValue } from './schema-errors';
+import { shareRepeatedSubschemas } from './shared-subschemas';
 import { asArray, asRecord } from './util';
 
 /** The kinds a model-serving app usually consists of, compiled by `warmUp()`. */
@@ -53,6 +55,7 @@ class KubernetesDefinitions {
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly customResourceValidators = new Map<string, ValidateFunction>();
+  private readonly sharedSubschemas = new Map<string, string>();
 
   public constructor(kubernetesVersion: KubernetesVersion) {
     const definitions = readPackedDefinitions(kubernetesVersion);
@@ -93,7 +96,7 @@ class KubernetesDefinitions {
     if (cached) {
       return cached;
     }
-    const validator = this.ajv.compile(schema);
+    const validator = this.ajv.compile(shareRepeatedSubschemas(schema, this.ajv, this.sharedSubschemas));
     this.customResourceValidators.set(key, validator);
     return validator;
   }
@@ -128,6 +131,7 @@ export class SchemaValidator {
   private readonly definitions: KubernetesDefinitions;
   private readonly customResources = new Map<string, ValidateFunction>();
   private readonly customApiVersionsByKind = new Map<string, string[]>();
+  private readonly builtinsTried = new Set<string>();
 
   /**
    * @param kubernetesVersion one of `KUBERNETES_VERSIONS` (`1.30`, `v1.30` and `1.30.4` all name 1.30); throws for others
@@ -142,7 +146,8 @@ export class SchemaValidator {
    */
   public isKnown(apiVersion: string, kind: string): boolean {
     const key = gvkKey(apiVersion, kind);
-    return this.customResources.has(key) || this.definitions.definitionByKind.has(key);
+    return this.customResources.has(key) || this.definitions.definitionByKind.has(key)
+      || this.addBuiltinCustomResource(apiVersion, kind) !== undefined;
   }
 
   /**
@@ -151,10 +156,17 @@ export class SchemaValidator {
    * schema sets `x-kubernetes-preserve-unknown-fields`.
    */
   public addCustomResourceDefinition(crd: unknown): void {
+    this.addCustomResourceVersions(crd);
+  }
+
+  /** Adds every served version of the CRD, or with `only`, compiles that one and remembers the others for messages. */
+  private addCustomResourceVersions(crd: unknown, only?: string): void {
     for (const { apiVersion, kind, schema } of customResourceVersions(crd)) {
-      const validator = this.definitions.customResourceValidator(prepareCustomResourceSchema(schema, apiVersion, kind));
-      this.customResources.set(gvkKey(apiVersion, kind), validator);
       rememberApiVersion(this.customApiVersionsByKind, kind, apiVersion);
+      if (only === undefined || only === apiVersion) {
+        const validator = this.definitions.customResourceValidator(prepareCustomResourceSchema(schema, apiVersion, kind));
+        this.customResources.set(gvkKey(apiVersion, kind), validator);
+      }
     }
   }
   /**
@@ -209,7 +221,24 @@ export class SchemaValidator {
 
   private validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
     const key = gvkKey(apiVersion, kind);
-    return this.customResources.get(key) ?? this.definitions.validatorFor(key);
+    return this.customResources.get(key) ?? this.definitions.validatorFor(key) ?? this.addBuiltinCustomResource(apiVersion, kind);
+  }
+
+  /**
+   * The kinds of the CRDs the package ships are known without being added, each version compiled on first use (the
+   * Argo CD Application schema takes about 80 ms of CPU); an added CRD of the same version takes precedence.
+   */
+  private addBuiltinCustomResource(apiVersion: string, kind: string): ValidateFunction | undefined {
+    const key = gvkKey(apiVersion, kind);
+    if (this.builtinsTried.has(key)) {
+      return undefined;
+    }
+    this.builtinsTried.add(key);
+    const crd = builtinCustomResourceDefinition(apiVersion, kind);
+    if (crd !== undefined) {
+      this.addCustomResourceVersions(crd, apiVersion);
+    }
+    return this.customResources.get(key);
   }
 
   private unknownKindMessage(apiVersion: string, kind: string): string {

@@ -3,5 +3,6 @@ export * from './host-paths';
 export * from './image';
 export * from './names';
 export * from './quantity';
+export * from './suggest';
 export * from './sysctls';
 export * from './waiver-keys';

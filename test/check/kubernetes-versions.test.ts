@@ -164,7 +164,7 @@ describe('the kubernetesVersion property of the validation plugin', () => {
 
   test('chooses the version the manifests are checked against', async () => {
     expect(await validate(new ManifestCheckValidation({ strict: true, kubernetesVersion: '1.30' }))).toEqual({
-      status: 'success', rules: [], metadata: { errors: '0', warnings: '0', waived: '0', strict: 'true', kubernetesVersion: '1.30' },
+      status: 'success', rules: [], metadata: { errors: '0', warnings: '0', info: '0', waived: '0', strict: 'true', complete: 'true', kubernetesVersion: '1.30' },
     });
     expect(await validate(new ManifestCheckValidation())).toEqual(expect.objectContaining({
       status: 'failure', rules: ['schema/unknown-field (error)'], metadata: expect.objectContaining({ kubernetesVersion: '1.28' }),

@@ -170,3 +170,36 @@ test('this repository synthesizes with the plugin in complete mode', () => {
   const config = parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf-8')) as { validations: { class: string; properties: Record<string, unknown> }[] };
   expect(config.validations.find(v => v.class === 'ManifestCheckValidation')?.properties).toMatchObject({ complete: true });
 });
+
+test('the plugin checks the custom kinds the constructs emit against their shipped CRDs, without crds', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+  try {
+    const manifest = path.join(dir, 'gitops.k8s.yaml');
+    fs.writeFileSync(manifest, [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata: {name: jokemeter, namespace: argocd}',
+      'spec:',
+      '  project: default',
+      '  source: {repoURL: "https://github.com/example/models.git", path: dist/production, targetRevision: HEAD}',
+      '  destination: {server: "https://kubernetes.default.svc", namespace: ml}',
+      '---',
+      'apiVersion: monitoring.coreos.com/v1',
+      'kind: ServiceMonitor',
+      'metadata: {name: jokemeter, namespace: ml}',
+      'spec:',
+      '  selector: {matchLabels: {app.kubernetes.io/name: jokemeter}}',
+      '  endpoints: [{port: http, intervall: 30s}]',
+      '',
+    ].join('\n'));
+    const { context: ctx, recorded } = context([manifest]);
+    await new ManifestCheckValidation({ strict: true }).validate(ctx);
+    expect(recorded.violations.map(v => [v.ruleName, v.violatingResources.map(r => r.resourceName)])).toEqual([
+      ['schema/unknown-field (error)', ['ServiceMonitor/ml/jokemeter']],
+      // Complete by default: the Service it selects must be among the manifests.
+      ['wiring/servicemonitor-selector (error)', ['ServiceMonitor/ml/jokemeter']],
+    ]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
