@@ -1,4 +1,5 @@
 // The package root: the constructs, their props and their error. The checker is at `cdk8s-model-serving/check`.
+export * from './argocd-application';
 export type { ManifestCheckValidationProps } from './check/plugin';
 export { ManifestCheckValidation } from './check/plugin';
 export * from './container-props';

@@ -1,35 +1,88 @@
-import { Chart, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
+import { buildEnvironment, buildGitOps, CLUSTER_APPS } from '../app/charts';
+import { ENVIRONMENTS, ExampleEnvironment, LOCAL, PRODUCTION, STAGING } from '../app/environments';
+import { DEFAULT_SETTINGS, ExampleSettings } from '../app/settings';
 import { checkObjects } from '../constructs/check/check';
-import { buildExampleApp, DEFAULT_SETTINGS } from '../main';
+import { expectValidCustomResources } from './custom-resources';
 import { expectValidForKubernetes, findObject, KubeObject, serverContainer, testApp } from './util';
 
 const ROOT = path.join(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
 
-const app = buildExampleApp(testApp(), DEFAULT_SETTINGS);
-const charts = app.node.children.filter(Chart.isChart);
-const objectsOf = Object.fromEntries(charts.map(chart => [chart.node.id, Testing.synth(chart) as KubeObject[]]));
+function chartsOf(environment: ExampleEnvironment, settings: ExampleSettings = DEFAULT_SETTINGS): Record<string, KubeObject[]> {
+  const app: App = buildEnvironment(testApp(), environment, settings);
+  return Object.fromEntries(app.node.children.filter(Chart.isChart).map(chart => [chart.node.id, Testing.synth(chart) as KubeObject[]]));
+}
+
+const byEnvironment = Object.fromEntries(ENVIRONMENTS.map(e => [e.name, chartsOf(e)]));
+const objectsOf = byEnvironment.production;
 const allObjects = Object.values(objectsOf).flat();
 
-test('has one chart per reference deployment', () => {
-  expect(Object.keys(objectsOf)).toEqual(['purchase-predict', 'jokemeter', 'half-plus-two', 'celestial-bodies-classifier']);
+test('production and staging have the namespace and one chart per reference deployment; local only the public images', () => {
+  const charts = ['namespace', 'purchase-predict', 'jokemeter', 'half-plus-two', 'celestial-bodies-classifier'];
+  expect(Object.keys(byEnvironment.production)).toEqual(charts);
+  expect(Object.keys(byEnvironment.staging)).toEqual(charts);
+  expect(Object.keys(byEnvironment.local)).toEqual(['namespace', 'jokemeter', 'half-plus-two']);
 });
 
-test.each(Object.keys(objectsOf))('chart %s matches its reviewed snapshot', name => {
+test.each(Object.keys(objectsOf))('production chart %s matches its reviewed snapshot', name => {
   expect(objectsOf[name]).toMatchSnapshot();
 });
 
-test('every object is valid for Kubernetes 1.28', () => {
-  expectValidForKubernetes(allObjects);
+describe.each(ENVIRONMENTS.map(e => [e.name, e] as const))('environment %s', (name, environment) => {
+  const objects = Object.values(byEnvironment[name]).flat();
+
+  test('every object is valid for every supported Kubernetes version', () => {
+    expectValidForKubernetes(objects);
+  });
+
+  test('the checker finds nothing in strict, complete mode and nothing is waived; the model claim must exist before apply', () => {
+    const findings = checkObjects(objects, { strict: true, complete: true });
+    expect(findings.filter(f => f.severity !== 'info')).toEqual([]);
+    expect(findings.filter(f => f.severity === 'info').map(f => [f.ruleId, f.message])).toEqual(environment.local ? [] : [
+      ['wiring/pvc-ref', `PersistentVolumeClaim "half-plus-two-model" is not in the manifests: it must exist in namespace "${environment.namespace}" `
+        + 'before apply, or the pod stays Pending'],
+    ]);
+  });
+
+  test('every namespaced object lives in the environment\'s namespace, which the first chart creates', () => {
+    const [first, ...rest] = Object.values(byEnvironment[name]);
+    expect(first).toEqual([expect.objectContaining({ kind: 'Namespace', metadata: expect.objectContaining({ name: environment.namespace }) })]);
+    expect(rest.flat().every(o => o.metadata.namespace === environment.namespace)).toBe(true);
+  });
 });
 
-test('the manifest checker finds nothing, even in strict mode, and nothing is waived', () => {
-  expect(checkObjects(allObjects, { strict: true })).toEqual([]);
+test('environments differ in namespace, replicas, autoscaling bounds and ingress host', () => {
+  const deployment = (env: string, chart: string) => findObject(byEnvironment[env][chart], 'Deployment');
+  expect(deployment('production', 'purchase-predict').spec.replicas).toBe(PRODUCTION.apiReplicas);
+  expect(deployment('staging', 'purchase-predict').spec.replicas).toBe(STAGING.apiReplicas);
+  expect(findObject(byEnvironment.production['half-plus-two'], 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
+  expect(findObject(byEnvironment.staging['half-plus-two'], 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 1, maxReplicas: 2 });
+  expect(byEnvironment.local['half-plus-two'].some(o => o.kind === 'HorizontalPodAutoscaler')).toBe(false);
+  expect(deployment('local', 'half-plus-two').spec.replicas).toBe(1);
+  const host = (env: string) => findObject(byEnvironment[env].jokemeter, 'Ingress').spec.rules[0].host;
+  expect([host('production'), host('staging'), host('local')]).toEqual(['jokemeter.ai', 'staging.jokemeter.ai', 'jokemeter.localhost']);
+});
+
+test('every namespace enforces \'restricted\'', () => {
+  for (const environment of ENVIRONMENTS) {
+    expect(byEnvironment[environment.name].namespace[0].metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  }
+});
+
+test('local downloads half_plus_two from the TF Serving release, so a fresh kind or minikube cluster needs nothing', () => {
+  expect(LOCAL.local).toBe(true);
+  const objects = byEnvironment.local['half-plus-two'];
+  const pod = findObject(objects, 'Deployment', 'half-plus-two').spec.template.spec;
+  expect(pod.volumes).toContainEqual({ name: 'model', emptyDir: {} });
+  expect(pod.initContainers.map((c: { name: string }) => c.name)).toEqual(['model-fetch', 'model-unpack']);
+  expect(pod.initContainers[0].env).toContainEqual({ name: 'MODEL_URL', value: 'https://github.com/tensorflow/serving/archive/refs/tags/2.14.1.tar.gz' });
+  expect(objects.map(o => o.kind)).not.toContain('PersistentVolumeClaim');
 });
 
 describe('wiring', () => {
@@ -90,16 +143,11 @@ describe('purchase-predict', () => {
   const deployment = findObject(objects, 'Deployment', 'purchase-predict');
   const container = serverContainer(deployment);
 
-  test('lives in its own namespace, created first', () => {
-    expect(objects[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'api-purchase' } });
-    expect(objects[0].metadata.namespace).toBeUndefined();
-    expect(objects.slice(1).every(o => o.metadata.namespace === 'api-purchase')).toBe(true);
-  });
-
   test('runs two replicas of the GCR image on port 80 with its settings', () => {
     expect(deployment.spec.replicas).toBe(2);
-    expect(container.image).toBe('gcr.io/my-gcp-project/purchase-predict-api:1.0.0');
+    expect(container.image).toBe('gcr.io/my-gcp-project/purchase-predict-api:local');
     expect(container.ports[0].containerPort).toBe(80);
+    expect(container.env.map((e: KubeObject) => [e.name, e.value])[0]).toEqual(['ENV', 'production']);
     expect(container.env.map((e: KubeObject) => e.name)).toEqual(['ENV', 'MLFLOW_SERVER', 'MLFLOW_REGISTRY_NAME', 'PORT']);
     expect(container.resources).toEqual({ requests: { cpu: '0.5', memory: '0.5G' }, limits: { cpu: '1', memory: '1G' } });
     expect(container.readinessProbe.httpGet.path).toBe('/');
@@ -142,27 +190,58 @@ describe('jokemeter', () => {
     expect(deployment.spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: '33%' });
     expect(deployment.spec.revisionHistoryLimit).toBe(5);
   });
+
+  test('serves the lr model, with tr as a 10% canary through ingress-nginx', () => {
+    const canary = findObject(objects, 'Deployment', 'jokemeter-canary');
+    expect(serverContainer(canary).image).toBe('peterwolf/jokemeter:tr');
+    expect(findObject(objects, 'Service', 'jokemeter-canary').spec.selector['app.kubernetes.io/instance']).toBe('jokemeter-canary');
+    expect(findObject(objects, 'Ingress', 'jokemeter-canary').metadata.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '10',
+    });
+  });
+});
+
+describe('GitOps', () => {
+  const applications = Testing.synth(buildGitOps(testApp(), DEFAULT_SETTINGS).node.findChild('applications') as Chart) as KubeObject[];
+
+  test('one Argo CD Application per production app syncs its file of dist/production from the deploy branch', () => {
+    expect(applications.map(a => [a.kind, a.metadata.name, a.metadata.namespace, a.spec.source.directory.include])).toEqual([
+      ['Application', 'purchase-predict', 'argocd', '*-purchase-predict.k8s.yaml'],
+      ['Application', 'jokemeter', 'argocd', '*-jokemeter.k8s.yaml'],
+      ['Application', 'half-plus-two', 'argocd', '*-half-plus-two.k8s.yaml'],
+      ['Application', 'celestial-bodies-classifier', 'argocd', '*-celestial-bodies-classifier.k8s.yaml'],
+    ]);
+    expect(applications[1].spec).toMatchObject({
+      source: { repoURL: DEFAULT_SETTINGS.gitopsRepoUrl, path: 'dist/production', targetRevision: 'deploy/production' },
+      destination: { server: 'https://kubernetes.default.svc', namespace: PRODUCTION.namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    });
+    expectValidCustomResources(applications, ['Application']);
+  });
+
+  test('every production app has an Application, and each include matches exactly its own file', () => {
+    const files = Object.keys(byEnvironment.production).map((chart, i) => `${String(i).padStart(4, '0')}-${chart}.k8s.yaml`);
+    const matching = (glob: string) => files.filter(f => new RegExp(`^${glob.replace(/[.]/g, '\\.').replace('*', '.*')}$`).test(f));
+    expect(applications.map(a => matching(a.spec.source.directory.include))).toEqual(CLUSTER_APPS.map((_, i) => [files[i + 1]]));
+  });
 });
 
 describe('half-plus-two', () => {
   const objects = objectsOf['half-plus-two'];
   const container = serverContainer(findObject(objects, 'Deployment', 'half-plus-two'));
 
-  test('serves half_plus_two on NodePort 30001, downloaded from the TF Serving release so a fresh cluster needs nothing', () => {
+  test('serves half_plus_two from a claim on NodePort 30001', () => {
     expect(findObject(objects, 'ConfigMap').data).toEqual({ MODEL_NAME: 'half_plus_two', MODEL_BASE_PATH: '/models' });
     expect(findObject(objects, 'Service').spec.ports[0]).toMatchObject({ port: 8501, nodePort: 30001 });
     expect(container.volumeMounts).toContainEqual({ name: 'model', mountPath: '/models/half_plus_two', readOnly: true });
-    const pod = findObject(objects, 'Deployment', 'half-plus-two').spec.template.spec;
-    expect(pod.volumes).toContainEqual({ name: 'model', emptyDir: {} });
-    expect(pod.initContainers.map((c: { name: string }) => c.name)).toEqual(['model-fetch', 'model-unpack']);
-    expect(pod.initContainers[0].env).toContainEqual({ name: 'MODEL_URL', value: 'https://github.com/tensorflow/serving/archive/refs/tags/2.14.1.tar.gz' });
-    expect(objects.map(o => o.kind)).not.toContain('PersistentVolumeClaim');
+    expect(findObject(objects, 'Deployment', 'half-plus-two').spec.template.spec.volumes)
+      .toContainEqual({ name: 'model', persistentVolumeClaim: { claimName: 'half-plus-two-model', readOnly: true } });
   });
 
-  test('autoscales 1 to 3 replicas at 20% CPU of a 5m request', () => {
+  test('autoscales 2 to 6 replicas at 20% CPU of a 5m request', () => {
     expect(container.resources.requests).toEqual({ cpu: '5m', memory: '32M' });
     expect(findObject(objects, 'HorizontalPodAutoscaler').spec).toMatchObject({
-      minReplicas: 1, maxReplicas: 3, metrics: [{ resource: { name: 'cpu', target: { averageUtilization: 20 } } }],
+      minReplicas: 2, maxReplicas: 6, metrics: [{ resource: { name: 'cpu', target: { averageUtilization: 20 } } }],
     });
   });
 });
@@ -179,38 +258,74 @@ describe('celestial-bodies-classifier', () => {
   });
 });
 
-test('image coordinates come from the settings, not from sed', () => {
-  const custom = buildExampleApp(testApp(), { ...DEFAULT_SETTINGS, gcpProject: 'acme-ml', purchasePredictTag: 'abc123' });
-  const chart = custom.node.findChild('purchase-predict') as Chart;
-  expect(serverContainer(findObject(Testing.synth(chart), 'Deployment')).image).toBe('gcr.io/acme-ml/purchase-predict-api:abc123');
+test('image coordinates come from the settings, not from sed; a digest pins the image', () => {
+  const image = (imageTag: string) =>
+    serverContainer(findObject(chartsOf(PRODUCTION, { ...DEFAULT_SETTINGS, gcpProject: 'acme-ml', imageTag })['purchase-predict'], 'Deployment')).image;
+  expect(image('3f2a9c1')).toBe('gcr.io/acme-ml/purchase-predict-api:3f2a9c1');
+  expect(image(`sha256:${'a'.repeat(64)}`)).toBe(`gcr.io/acme-ml/purchase-predict-api@sha256:${'a'.repeat(64)}`);
 });
 
 describe('running main.ts as cdk8s does', () => {
   const run = (env: NodeJS.ProcessEnv) => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'example-'));
     try {
+      const clean = { ...process.env };
+      delete clean.CI;
+      delete clean.IMAGE_TAG;
       const result = spawnSync(process.execPath, ['-r', TSX, 'main.ts'], {
-        cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env, CDK8S_OUTDIR: outdir },
+        cwd: ROOT, encoding: 'utf8', env: { ...clean, ...env, CDK8S_OUTDIR: outdir },
       });
-      return { ...result, files: fs.readdirSync(outdir).sort() };
+      const files = fs.readdirSync(outdir, { recursive: true, encoding: 'utf8' }).sort();
+      const read = (file: string) => fs.readFileSync(path.join(outdir, file), 'utf8');
+      return { ...result, files, read };
     } finally {
-      fs.rmSync(outdir, { recursive: true, force: true });
+      setImmediate(() => fs.rmSync(outdir, { recursive: true, force: true }));
     }
   };
 
-  test('writes one manifest file per chart, with the image tag CI sets', () => {
-    const result = run({ PURCHASE_PREDICT_TAG: 'abc123' });
+  test('writes one folder per environment, the namespace file first, with the image tag CI sets', () => {
+    const result = run({ IMAGE_TAG: '3f2a9c1', CI: 'true' });
+    expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.files).toEqual([
-      'celestial-bodies-classifier.k8s.yaml', 'half-plus-two.k8s.yaml', 'jokemeter.k8s.yaml', 'purchase-predict.k8s.yaml',
+      'argocd', 'argocd/applications.k8s.yaml',
+      'local', 'local/0000-namespace.k8s.yaml', 'local/0001-jokemeter.k8s.yaml', 'local/0002-half-plus-two.k8s.yaml',
+      'production', 'production/0000-namespace.k8s.yaml', 'production/0001-purchase-predict.k8s.yaml', 'production/0002-jokemeter.k8s.yaml',
+      'production/0003-half-plus-two.k8s.yaml', 'production/0004-celestial-bodies-classifier.k8s.yaml',
+      'staging', 'staging/0000-namespace.k8s.yaml', 'staging/0001-purchase-predict.k8s.yaml', 'staging/0002-jokemeter.k8s.yaml',
+      'staging/0003-half-plus-two.k8s.yaml', 'staging/0004-celestial-bodies-classifier.k8s.yaml',
     ]);
+    expect(result.read('production/0001-purchase-predict.k8s.yaml')).toContain('image: gcr.io/my-gcp-project/purchase-predict-api:3f2a9c1');
   });
 
-  test('reports a bad setting as what to fix, without a stack trace, and writes nothing', () => {
-    const result = run({ PURCHASE_PREDICT_TAG: 'latest' });
+  test('synthesizes locally without IMAGE_TAG, with the local tag', () => {
+    const result = run({});
+    expect(result.status).toBe(0);
+    expect(result.read('staging/0001-purchase-predict.k8s.yaml')).toContain('image: gcr.io/my-gcp-project/purchase-predict-api:local');
+  });
+
+  test.each([
+    [{ CI: 'true' }, 'IMAGE_TAG is required when CI is set: a pipeline must name the image it built, e.g. IMAGE_TAG=$(git rev-parse --short HEAD)'],
+    [{ IMAGE_TAG: 'latest' },
+      "IMAGE_TAG 'latest' is a floating tag: every node may pull a different build; use the commit's short SHA or a sha256: digest"],
+    [{ IMAGE_TAG: '' }, 'IMAGE_TAG is empty: set it to the image tag CI built (e.g. IMAGE_TAG=3f2a9c1) or unset it'],
+    [{ IMAGE_TAG: '-rc1' }, "IMAGE_TAG '-rc1' is not an image tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-') "
+      + "nor a digest 'sha256:<64 lowercase hex digits>'"],
+    [{ IMAGE_TAG: 'sha256:abc' }, "IMAGE_TAG 'sha256:abc' is not an image tag (letters, digits, '_', '.', '-', at most 128, not starting with '.' or '-') "
+      + "nor a digest 'sha256:<64 lowercase hex digits>'"],
+    [{ PURCHASE_PREDICT_TAG: '1.0.0' }, 'PURCHASE_PREDICT_TAG is no longer read: set IMAGE_TAG to the tag CI built'],
+  ])('refuses %j with a message naming the variable, and writes nothing', (env, message) => {
+    const result = run(env);
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe("ModelServingApp 'purchase-predict/purchase-predict': image 'gcr.io/my-gcp-project/purchase-predict-api:latest' "
-      + "must not use the floating tag 'latest'; pin a version or a digest");
+    expect(result.stderr.trim()).toBe(message);
+    expect(result.files).toEqual([]);
+  });
+
+  test('reports a bad prop as what to fix, without a stack trace, and writes nothing', () => {
+    const result = run({ CLASSIFIER_REGISTRY: 'Bad Registry' });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toMatch(/^ModelServingApp 'celestial-bodies-classifier\/celestial-bodies-classifier': image 'Bad Registry/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.files).toEqual([]);
   });
 });

@@ -23,7 +23,7 @@ describe('a downloaded model for ModelServingApp', () => {
 
   test('is valid and passes the checker in strict mode', () => {
     expectValidForKubernetes(objects);
-    expect(checkObjects(objects, { strict: true }).filter(f => f.ruleId !== 'probes/readiness')).toEqual([]);
+    expect(checkObjects(objects, { strict: true }).filter(f => f.ruleId !== 'probes/readiness').filter(f => f.severity !== 'info')).toEqual([]);
   });
 
   test('is mounted read-only at /models/<name>, and the variable names that folder', () => {
@@ -152,7 +152,7 @@ describe('a source of your own', () => {
     });
     expect(serverContainer(findObject(objects, 'Deployment')).volumeMounts).toContainEqual({ name: 'model', mountPath: '/models/resnet', readOnly: true });
     expectValidForKubernetes(objects);
-    expect(checkObjects(objects, { strict: true })).toEqual([]);
+    expect(checkObjects(objects, { strict: true }).filter(f => f.severity !== 'info')).toEqual([]);
   });
 
   test('may be a plain object, and its problems are reported like the props', () => {
@@ -173,20 +173,21 @@ describe('a source of your own', () => {
 
 describe('refusals', () => {
   test.each([
-    ['/', "model.source hostPath '/' is the node's root folder; copy the model to a folder of its own"],
-    ['/etc', "model.source hostPath '/etc' is in /etc, a system folder of the node; copy the model to a folder of its own"],
-    ['/etc/../etc', "model.source hostPath '/etc/../etc' (/etc) is in /etc, a system folder of the node; copy the model to a folder of its own"],
-    ['//etc/', "model.source hostPath '//etc/' (/etc) is in /etc, a system folder of the node; copy the model to a folder of its own"],
-    ['/data/../etc/kubernetes', "model.source hostPath '/data/../etc/kubernetes' (/etc/kubernetes) is in /etc, a system folder of the node; "
+    ['/', "model.source hostPath '/' must not be a sensitive host folder: it is the root of the node; copy the model to a folder of its own"],
+    ['/etc', "model.source hostPath '/etc' must not be a sensitive host folder: it is the sensitive host folder /etc; copy the model to a folder of its own"],
+    ['/etc/../etc', "model.source hostPath '/etc/../etc' (/etc) must not be a sensitive host folder: it is the sensitive host folder /etc; copy the model to a folder of its own"],
+    ['//etc/', "model.source hostPath '//etc/' (/etc) must not be a sensitive host folder: it is the sensitive host folder /etc; copy the model to a folder of its own"],
+    ['/data/../etc/kubernetes', "model.source hostPath '/data/../etc/kubernetes' (/etc/kubernetes) must not be a sensitive host folder: "
+      + 'it is inside the sensitive host folder /etc; copy the model to a folder of its own'],
+    ['/var/run', "model.source hostPath '/var/run' must not be a sensitive host folder: it is the sensitive host folder /var/run; copy the model to a folder of its own"],
+    ['/var', "model.source hostPath '/var' must not be a sensitive host folder: it holds the sensitive host folder /var/run; copy the model to a folder of its own"],
+    ['/proc/1', "model.source hostPath '/proc/1' must not be a sensitive host folder: it is inside the sensitive host folder /proc; copy the model to a folder of its own"],
+    ['/sys', "model.source hostPath '/sys' must not be a sensitive host folder: it is the sensitive host folder /sys; copy the model to a folder of its own"],
+    ['/root/models', "model.source hostPath '/root/models' must not be a sensitive host folder: it is inside the sensitive host folder /root; copy the model to a folder of its own"],
+    ['/srv/docker.sock', "model.source hostPath '/srv/docker.sock' must not be a sensitive host folder: it names the container runtime (docker.sock); "
       + 'copy the model to a folder of its own'],
-    ['/var/run', "model.source hostPath '/var/run' is in /var/run, a system folder of the node; copy the model to a folder of its own"],
-    ['/proc/1', "model.source hostPath '/proc/1' is in /proc, a system folder of the node; copy the model to a folder of its own"],
-    ['/sys', "model.source hostPath '/sys' is in /sys, a system folder of the node; copy the model to a folder of its own"],
-    ['/root/models', "model.source hostPath '/root/models' is in /root, a system folder of the node; copy the model to a folder of its own"],
-    ['/srv/docker.sock', "model.source hostPath '/srv/docker.sock' names the container runtime (docker.sock): mounting it gives the pod the node; "
-      + 'copy the model to a folder of its own'],
-    ['/var/lib/containerd/models', "model.source hostPath '/var/lib/containerd/models' names the container runtime (containerd): mounting it gives "
-      + 'the pod the node; copy the model to a folder of its own'],
+    ['/var/lib/containerd/models', "model.source hostPath '/var/lib/containerd/models' must not be a sensitive host folder: "
+      + 'it names the container runtime (containerd); copy the model to a folder of its own'],
   ])('fromHostPath(%j)', (hostPath, message) => {
     expect(refused({ model: { source: ModelSource.fromHostPath(hostPath) } })).toBe(`ModelServingApp 'test/api': ${message}`);
   });

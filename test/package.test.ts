@@ -32,10 +32,11 @@ if (RULES.length === 0 || !Array.isArray(checkManifests(parsed.items))) {
 `;
 
 let project: string;
+let packed: string;
 
 beforeAll(() => {
   project = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-'));
-  const packed = execFileSync('npm', ['pack', '--pack-destination', project, '--silent'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+  packed = execFileSync('npm', ['pack', '--pack-destination', project, '--silent'], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
   fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
   execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', path.join(project, packed), ...peers], { cwd: project });
   fs.writeFileSync(path.join(project, 'main.ts'), CONSUMER_TS);
@@ -52,6 +53,13 @@ test('the package ships compiled JavaScript and declarations, not sources', () =
   expect(fs.existsSync(path.join(installed, 'lib', 'index.d.ts'))).toBe(true);
   expect(fs.existsSync(path.join(installed, 'constructs'))).toBe(false);
   expect(fs.existsSync(path.join(installed, 'main.ts'))).toBe(false);
+});
+
+test('the tarball ships the definitions of every supported Kubernetes version and stays under 4 MB', () => {
+  const installed = path.join(project, 'node_modules', 'cdk8s-model-serving', 'schemas');
+  const versions = ['1.28', '1.29', '1.30', '1.31', '1.32', '1.33', '1.34', '1.35', '1.36'];
+  expect(fs.readdirSync(installed).sort()).toEqual(['custom-resource-definitions.json', ...versions.map(v => `kubernetes-${v}.json.br`), 'kubernetes-api-versions.json']);
+  expect(fs.statSync(path.join(project, packed)).size).toBeLessThan(4 * 1024 * 1024);
 });
 
 test('a TypeScript consumer type-checks against the shipped declarations', () => {
@@ -75,9 +83,22 @@ test('the installed check command passes the consumer\'s output and fails a brok
   const bin = path.join(project, 'node_modules', '.bin', 'cdk8s-model-serving');
   expect(execFileSync(bin, ['check', 'dist'], { cwd: project, encoding: 'utf8' })).toMatch(/passed/);
   fs.writeFileSync(path.join(project, 'broken.yaml'), 'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  ports:\n    - port: 80\n  selector:\n    app: none\n');
-  const run = spawnSync(bin, ['check', 'broken.yaml'], { cwd: project, encoding: 'utf8' });
+  // A Service whose pods are not in the files fails only when the files are the complete set.
+  const run = spawnSync(bin, ['check', '--complete', 'broken.yaml'], { cwd: project, encoding: 'utf8' });
   expect(run.status).toBe(1);
+  expect(run.stdout).toMatch(/error +Service\/x +spec\.selector/);
   expect(run.stdout).toMatch(/wiring\/service-selector/);
+  expect(spawnSync(bin, ['check', 'broken.yaml'], { cwd: project, encoding: 'utf8' }).status).toBe(0);
+}, 60_000);
+
+test('the installed check command checks against the Kubernetes version it is given', () => {
+  execFileSync(process.execPath, ['main.js'], { cwd: project });
+  const bin = path.join(project, 'node_modules', '.bin', 'cdk8s-model-serving');
+  fs.mkdirSync(path.join(project, 'routed'), { recursive: true });
+  fs.writeFileSync(path.join(project, 'routed', 'service.yaml'),
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: x\nspec:\n  type: ExternalName\n  externalName: x.example.com\n  trafficDistribution: PreferClose\n');
+  expect(spawnSync(bin, ['check', 'routed'], { cwd: project, encoding: 'utf8' }).stdout).toMatch(/unknown field "trafficDistribution"/);
+  expect(execFileSync(bin, ['check', '--kubernetes-version', '1.36', 'dist', 'routed'], { cwd: project, encoding: 'utf8' })).toMatch(/passed/);
 }, 60_000);
 
 test('cdk8s synth runs the installed package as a validation plugin', () => {
@@ -96,4 +117,30 @@ test('cdk8s synth runs the installed package as a validation plugin', () => {
   expect(run.stdout).toMatch(/Validation Report \(.*cdk8s-model-serving@0\.1\.0\)/);
   expect(run.stdout).toMatch(/Status\s+│ success/);
   expect(run.status).toBe(0);
+}, 60_000);
+
+test('the installed package ships the CRDs, emits an Argo CD Application, and its check knows the custom kinds without --crd', () => {
+  const installed = path.join(project, 'node_modules', 'cdk8s-model-serving');
+  expect(fs.readdirSync(path.join(installed, 'crds')).sort()).toEqual([
+    'argoproj.io_applications.yaml', 'gateway.networking.k8s.io_gateways.yaml', 'gateway.networking.k8s.io_grpcroutes.yaml',
+    'gateway.networking.k8s.io_httproutes.yaml', 'monitoring.coreos.com_servicemonitors.yaml',
+  ]);
+  fs.writeFileSync(path.join(project, 'gitops.js'), [
+    "const { App, Chart } = require('cdk8s');",
+    "const { ArgoCdApplication } = require('cdk8s-model-serving');",
+    "const app = new App({ outdir: 'dist-gitops' });",
+    "new ArgoCdApplication(new Chart(app, 'gitops'), 'jokemeter', {",
+    "  repoUrl: 'https://github.com/example/models.git', path: 'dist/production', destinationNamespace: 'ml', automated: true,",
+    '});',
+    'app.synth();',
+  ].join('\n'));
+  execFileSync(process.execPath, ['gitops.js'], { cwd: project });
+  const bin = path.join(project, 'node_modules', '.bin', 'cdk8s-model-serving');
+  expect(execFileSync(bin, ['check', '--strict', 'dist-gitops'], { cwd: project, encoding: 'utf8' })).toMatch(/passed/);
+  fs.writeFileSync(path.join(project, 'monitor.yaml'),
+    'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\nspec:\n  selector: {}\n  endpoints: [{port: http, intervall: 30s}]\n');
+  const run = spawnSync(bin, ['check', 'monitor.yaml'], { cwd: project, encoding: 'utf8' });
+  expect(run.status).toBe(1);
+  expect(run.stdout).toContain('[schema/unknown-field]');
+  expect(run.stdout).not.toContain('schema/unknown-kind');
 }, 60_000);

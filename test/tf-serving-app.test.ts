@@ -15,8 +15,9 @@ describe('defaults', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('pass the manifest checker in strict mode', () => {
-    expect(checkObjects(objects, { strict: true })).toEqual([]);
+  test('pass the manifest checker in strict and complete mode, with the model claim to create before apply', () => {
+    const findings = checkObjects(objects, { strict: true, complete: true });
+    expect(findings.map(f => [f.ruleId, f.severity, f.path])).toEqual([['wiring/pvc-ref', 'info', 'spec.template.spec.volumes[0].persistentVolumeClaim.claimName']]);
   });
 
   test('configure the model through the two variables the image reads', () => {
@@ -103,6 +104,23 @@ describe('model sources', () => {
       ['pss-restricted/host-path', expect.stringMatching(/minikube/)],
     ]);
   });
+
+  test('the hostPath waiver covers the model volume only, so a patched-in docker.sock still fails', () => {
+    const objects = synth(chart => new TfServingApp(chart, 'tf', {
+      modelName: 'half_plus_two', modelSource: ModelSource.fromHostPath('/data/half_plus_two'),
+    }));
+    const deployment = findObject(objects, 'Deployment');
+    expect(deployment.metadata.annotations['model-serving.cdk8s.io/waive.pss-restricted.host-path'])
+      .toBe('volumes=model; ModelSource.fromHostPath: the model is a folder on the node, for minikube or kind only');
+    const pod = deployment.spec.template.spec;
+    pod.volumes.push({ name: 'docker', hostPath: { path: '/var/run/docker.sock', type: 'Socket' } });
+    pod.containers[0].volumeMounts.push({ name: 'docker', mountPath: '/var/run/docker.sock' });
+    const findings = checkObjects(objects, { strict: true }).filter(f => f.ruleId === 'pss-restricted/host-path');
+    expect(findings.map(f => [f.path, f.severity, f.waived])).toEqual([
+      ['spec.template.spec.volumes[0].hostPath', 'error', expect.stringMatching(/minikube/)],
+      ['spec.template.spec.volumes[2].hostPath', 'error', undefined],
+    ]);
+  });
 });
 
 test('a nodePort without a type keeps the NodePort default', () => {
@@ -151,6 +169,9 @@ describe('bad props', () => {
       + 'with ModelSource.fromImage(); a stock tensorflow/serving image has none: build one from it with the model at /models/half_plus_two'],
     [{ modelSource: ModelSource.fromClaim('Models_Claim') }, "modelSource claimName 'Models_Claim' must be a DNS-1123 subdomain"],
     [{ modelSource: ModelSource.fromHostPath('data') }, "modelSource hostPath 'data' must be an absolute path"],
+    [{ modelSource: ModelSource.fromHostPath('/etc/models') },
+      "modelSource hostPath '/etc/models' must not be a sensitive host folder: it is inside the sensitive host folder /etc"],
+    [{ modelSource: ModelSource.fromHostPath('/') }, "modelSource hostPath '/' must not be a sensitive host folder: it is the root of the node"],
     [{ modelBasePath: '/models/' }, "modelBasePath '/models/' must be an absolute folder path"],
     [{ env: { MODEL_NAME: 'x' } }, "env name 'MODEL_NAME' is set by the construct itself"],
     [{ image: 'tensorflow/serving' }, "image 'tensorflow/serving' must carry a tag or a digest"],

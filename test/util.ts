@@ -1,5 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 
+import { KUBERNETES_VERSIONS } from '../constructs/check/kubernetes-versions';
 import { validateManifest } from '../constructs/check/schema';
 
 export type KubeObject = Record<string, any>;
@@ -38,9 +39,10 @@ export function serverContainer(deployment: KubeObject): KubeObject {
   return deployment.spec.template.spec.containers[0];
 }
 
-/** Asserts every object is valid for Kubernetes 1.28's OpenAPI schema, unknown fields included. */
+/** Asserts every object is valid for the OpenAPI schema of every supported Kubernetes version, unknown fields included. */
 export function expectValidForKubernetes(objects: KubeObject[]): void {
-  const findings = objects.flatMap(o => validateManifest(o).map(f => `${o.kind}/${o.metadata?.name}: ${f.path} ${f.message}`));
+  const findings = KUBERNETES_VERSIONS.flatMap(version => objects.flatMap(o =>
+    validateManifest(o, version).map(f => `Kubernetes ${version}: ${o.kind}/${o.metadata?.name}: ${f.path} ${f.message}`)));
   expect(findings).toEqual([]);
 }
 

@@ -4,7 +4,8 @@ import { asArray, asRecord } from './util';
 
 /**
  * Checks the names inside one object that the API server requires to be unique or to resolve: container, volume and
- * port names, volume mounts that name a volume, and the names every port of a multi-port Service needs.
+ * port names, volume mounts that name a volume (or a StatefulSet's claim template), and the names every port of a
+ * multi-port Service needs.
  */
 export function validateApiReferences(obj: KubeObject): Finding[] {
   const findings: Finding[] = [];
@@ -14,15 +15,18 @@ export function validateApiReferences(obj: KubeObject): Finding[] {
   if (template) {
     const volumes = asArray(template.spec.volumes).map(v => asRecord(v).name);
     duplicates(volumes, i => `${template.specPath}.volumes[${i}].name`, 'volume', add);
+    // The StatefulSet controller adds a volume for each claim template, so mounts may name those too.
+    const claimTemplates = obj.kind === 'StatefulSet' ? asArray(asRecord(obj.spec).volumeClaimTemplates).map(t => asRecord(asRecord(t).metadata).name) : [];
+    const mountable = [...volumes, ...claimTemplates];
     const containers = containersOf(template);
     duplicates(containers.map(c => c.container.name), i => `${containers[i].path}.name`, 'container', add);
     for (const c of containers) {
       duplicates(asArray(c.container.ports).map(p => asRecord(p).name), i => `${c.path}.ports[${i}].name`, 'port', add);
       asArray(c.container.volumeMounts).forEach((m, i) => {
         const name = asRecord(m).name;
-        if (typeof name === 'string' && !volumes.includes(name)) {
+        if (typeof name === 'string' && !mountable.includes(name)) {
           add('schema/volume-ref', `${c.path}.volumeMounts[${i}].name`, `volume mount "${name}" names no volume of the pod (volumes: ${
-            volumes.filter(v => typeof v === 'string').map(v => `"${v}"`).join(', ') || 'none'})`);
+            mountable.filter(v => typeof v === 'string').map(v => `"${v}"`).join(', ') || 'none'})`);
         }
       });
     }

@@ -11,14 +11,29 @@ import { checkWiring } from './wiring';
  */
 export interface CheckOptions {
   /**
-   * Policy findings are errors instead of warnings.
+   * Warnings (policy findings, and the few warnings of other rules) are errors; info findings stay info.
    * @default false
    */
   readonly strict?: boolean;
 
   /**
+   * The objects are everything that is deployed together (such as the `dist/` of a synth), so a Service, Ingress,
+   * HTTPRoute, autoscaler, disruption budget or ServiceMonitor whose target is not among them is an error. Otherwise
+   * the target may be defined elsewhere, and that is a warning. References to Secrets, ConfigMaps, ServiceAccounts,
+   * PersistentVolumeClaims and PriorityClasses outside the set are info findings either way.
+   * @default false
+   */
+  readonly complete?: boolean;
+  /**
+   * The Kubernetes version whose API the objects are checked against: one of `KUBERNETES_VERSIONS`, such as `1.30`.
+   * Ignored when `schemaValidator` is given, which has its own.
+   * @default '1.28'
+   */
+  readonly kubernetesVersion?: string;
+
+  /**
    * The schema validator to use, for example one that knows custom resource definitions.
-   * @default - the shared Kubernetes 1.28 validator, plus the CustomResourceDefinitions found among the objects
+   * @default - the shared validator of `kubernetesVersion`, plus the CustomResourceDefinitions found among the objects
    */
   readonly schemaValidator?: SchemaValidator;
 
@@ -35,6 +50,8 @@ export interface CheckOptions {
 export interface CheckSummary {
   readonly errors: number;
   readonly warnings: number;
+  /** Info findings: objects that must exist before apply. They never fail a check. */
+  readonly info: number;
   readonly waived: number;
   /** No unwaived errors, and in strict mode no unwaived warnings either. */
   readonly passed: boolean;
@@ -50,10 +67,10 @@ export function checkManifests(items: readonly ManifestObject[], options: CheckO
   for (const item of items) {
     findings.push(...validator.validate(item.object).map(f => locate(f, item)));
   }
-  findings.push(...checkWiring(items));
+  findings.push(...checkWiring(items, { complete: options.complete ?? false }));
   for (const item of items) {
     const waivers = waiversOf(item);
-    findings.push(...checkRuntime(item), ...applyWaivers(checkPolicy(item, items), waivers), ...waivers.findings);
+    findings.push(...applyWaivers([...checkRuntime(item), ...checkPolicy(item, items)], waivers, item), ...waivers.findings);
   }
   return options.strict ? findings.map(f => (f.severity === Severity.WARNING ? { ...f, severity: Severity.ERROR } : f)) : findings;
 }
@@ -66,13 +83,14 @@ export function checkObjects(objects: readonly KubeObject[], options: CheckOptio
 }
 
 /**
- * Counts errors, warnings and waived findings, and says whether the check passed.
+ * Counts errors, warnings, info and waived findings, and says whether the check passed (info findings never fail it).
  */
 export function summarize(findings: readonly Finding[], strict: boolean = false): CheckSummary {
   const active = findings.filter(f => f.waived === undefined);
   const errors = active.filter(f => f.severity === Severity.ERROR).length;
   const warnings = active.filter(f => f.severity === Severity.WARNING).length;
-  return { errors, warnings, waived: findings.length - active.length, passed: errors === 0 && (!strict || warnings === 0) };
+  const info = active.filter(f => f.severity === Severity.INFO).length;
+  return { errors, warnings, info, waived: findings.length - active.length, passed: errors === 0 && (!strict || warnings === 0) };
 }
 
 /**
@@ -91,10 +109,10 @@ function schemaValidatorFor(items: readonly ManifestObject[], options: CheckOpti
     ...items.map(i => i.object).filter(o => o.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/')),
   ];
   if (crds.length === 0) {
-    return defaultSchemaValidator();
+    return defaultSchemaValidator(options.kubernetesVersion);
   }
   // A new validator shares the compiled Kubernetes definitions (and warmUp's work); only the CRD schemas are added.
-  const validator = new SchemaValidator();
+  const validator = new SchemaValidator(options.kubernetesVersion);
   for (const crd of crds) {
     try {
       validator.addCustomResourceDefinition(crd);

@@ -1,7 +1,8 @@
 import { checkManifests, summarize } from './check';
 import { formatGithub, formatJson, formatText } from './format';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, kubernetesVersionOf, unsupportedKubernetesVersion } from './kubernetes-versions';
 import { loadCustomResourceDefinitions, loadManifests } from './load';
-import { RuleCategory, RULES } from './rules';
+import { RULES } from './rules';
 
 /** Exit status: nothing failed. */
 export const EXIT_OK = 0;
@@ -10,24 +11,35 @@ export const EXIT_FINDINGS = 1;
 /** Exit status: the command line is wrong or a file cannot be read. */
 export const EXIT_USAGE = 2;
 
-export const USAGE = `Usage: cdk8s-model-serving check <files or folders...> [--format text|json|github] [--strict] [--crd <file>]...
+export const USAGE = `Usage: cdk8s-model-serving check <files or folders...> [--format text|json|github] [--strict] [--complete] [--crd <file>]...
+                                  [--kubernetes-version <version>]
        cdk8s-model-serving rules
 
-Checks Kubernetes YAML against the Kubernetes 1.28 schema, the wiring between objects,
+Checks Kubernetes YAML against the schema of a Kubernetes version, the wiring between objects,
 runtime traps and policy (Pod Security restricted, pinned images, requests, probes).
 Folders are read recursively (*.yaml, *.yml); - reads the standard input
 (helm template ... | cdk8s-model-serving check -).
 
   --format text|json|github
                       output for people (default), machines, or GitHub Actions annotations
-  --strict            policy warnings fail the check too (--strict=false: they do not)
+  --strict            warnings fail the check too (--strict=false: they do not)
+  --complete          the files hold everything deployed together: a Service, Ingress, HTTPRoute,
+                      autoscaler, disruption budget or ServiceMonitor whose target is not among
+                      them is an error, not a warning (--complete=false: a warning)
   --crd <file>        CustomResourceDefinitions to check custom resources with
+  --kubernetes-version <version>
+                      the Kubernetes API to check against: ${KUBERNETES_VERSIONS.join(', ')}
+                      (default ${DEFAULT_KUBERNETES_VERSION}; v1.30 and 1.30.4 mean 1.30)
 
 The rules command lists every rule id with its severity and what it checks.
 
+Info findings (Secrets, ConfigMaps, ServiceAccounts, claims, PriorityClasses that must exist
+before apply) never fail the check.
+
 Exit status: 0 passed, 1 findings fail the check, 2 usage error, unreadable file or --crd file.
-Waive a policy rule on one object with the annotation
+Waive a warning (a policy rule, runtime/read-only-root-tmp) on one object with the annotation
   model-serving.cdk8s.io/waive.<rule id, "/" written as ".">: "<reason>"
+or, for a rule about volumes, on some volumes only: "volumes=<name>,<name>; <reason>"
 `;
 
 /**
@@ -45,7 +57,9 @@ interface CheckCommand {
   readonly paths: string[];
   readonly format: Format;
   readonly strict: boolean;
+  readonly complete: boolean;
   readonly crds: string[];
+  readonly kubernetesVersion: string;
 }
 
 /**
@@ -85,7 +99,9 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
   }
   const findings = [
     ...loaded.findings,
-    ...checkManifests(loaded.items, { strict: parsed.strict, customResourceDefinitions: crds.definitions }),
+    ...checkManifests(loaded.items, {
+      strict: parsed.strict, complete: parsed.complete, customResourceDefinitions: crds.definitions, kubernetesVersion: parsed.kubernetesVersion,
+    }),
   ];
   const summary = summarize(findings, parsed.strict);
   const formats: Record<Format, () => string> = {
@@ -103,17 +119,23 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
   const crds: string[] = [];
   let format: Format = 'text';
   let strict = false;
+  let complete = false;
+  let kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = (): string | undefined => inline ?? args[++i];
     if (flag === '--help' || flag === '-h') {
       return 'help';
-    } else if (flag === '--strict') {
+    } else if (flag === '--strict' || flag === '--complete') {
       if (inline !== undefined && inline !== 'true' && inline !== 'false') {
-        return `--strict takes no value, or "true" or "false", got "${inline}"`;
+        return `${flag} takes no value, or "true" or "false", got "${inline}"`;
       }
-      strict = inline !== 'false';
+      if (flag === '--strict') {
+        strict = inline !== 'false';
+      } else {
+        complete = inline !== 'false';
+      }
     } else if (flag === '--format') {
       const v = value();
       if (!FORMATS.includes(v as Format)) {
@@ -126,6 +148,13 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
         return '--crd needs a file';
       }
       crds.push(v);
+    } else if (flag === '--kubernetes-version') {
+      const v = value();
+      const version = kubernetesVersionOf(v);
+      if (!version) {
+        return unsupportedKubernetesVersion('--kubernetes-version', v);
+      }
+      kubernetesVersion = version;
     } else if (flag === '--') {
       paths.push(...args.slice(i + 1));
       break;
@@ -138,15 +167,15 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
   if (paths.length === 0) {
     return 'check needs at least one file or folder';
   }
-  return { paths, format, strict, crds };
+  return { paths, format, strict, complete, crds, kubernetesVersion };
 }
 
 /**
- * Every rule, one a line: id, severity (policy rules: warning, error in strict mode) and description.
+ * Every rule, one a line: id, severity (warnings are errors in strict mode; info never fails) and description.
  */
 export function formatRules(): string {
   const width = Math.max(...RULES.map(r => r.id.length));
-  return RULES.map(r => `${r.id.padEnd(width)}  ${(r.category === RuleCategory.POLICY ? 'warning' : 'error').padEnd(7)}  ${r.description}`).join('\n') + '\n';
+  return RULES.map(r => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.description}`).join('\n') + '\n';
 }
 
 function defaultOutput(): CliOutput {

@@ -1,7 +1,8 @@
 /**
- * Closed value sets the Kubernetes 1.28 API server enforces (the `+enum` types of k8s.io/api), keyed by
- * definition name and property. The cdk8s copy of the OpenAPI definitions drops them from the schema,
- * so they are restored here. For array properties the values apply to the items.
+ * Closed value sets the Kubernetes API server enforces (the `+enum` types of k8s.io/api), keyed by definition name
+ * and property; none of them changed from 1.28 to 1.36 (Toleration's Lt and Gt of 1.35 need an alpha feature gate).
+ * The cdk8s copy of the OpenAPI definitions drops them from the schema, so they are restored here. For array
+ * properties the values apply to the items.
  */
 export const KUBERNETES_ENUMS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
   'io.k8s.api.core.v1.Container': {

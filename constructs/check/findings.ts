@@ -1,11 +1,13 @@
 import { asRecord } from './util';
 
 /**
- * How bad a finding is. Errors fail a check; warnings fail it only in strict mode.
+ * How bad a finding is. Errors fail a check; warnings fail it only in strict mode; info findings never fail it (they
+ * say what must exist before the manifests are applied).
  */
 export enum Severity {
   ERROR = 'error',
   WARNING = 'warning',
+  INFO = 'info',
 }
 
 /**

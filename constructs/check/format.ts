@@ -1,5 +1,5 @@
 import { CheckSummary } from './check';
-import { describeObject, Finding } from './findings';
+import { describeObject, Finding, Severity } from './findings';
 import { append } from './util';
 
 const NO_FILE = '(objects)';
@@ -32,7 +32,8 @@ export function formatText(findings: readonly Finding[], summary: CheckSummary, 
     lines.push('');
   }
   const fileCount = new Set(findings.map(f => f.file ?? NO_FILE)).size;
-  const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.waived} waived`;
+  const info = summary.info > 0 ? `, ${summary.info} info` : '';
+  const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}${info}, ${summary.waived} waived`;
   const verdict = summary.passed ? 'check passed' : 'check failed';
   lines.push(`${verdict}: ${counts} in ${plural(objectCount, 'object')}${fileCount > 0 ? ` (findings in ${plural(fileCount, 'file')})` : ''}`);
   return lines.join('\n') + '\n';
@@ -62,6 +63,13 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** The GitHub Actions workflow command of each severity: info findings are notices. */
+const GITHUB_COMMANDS: Readonly<Record<Severity, string>> = {
+  [Severity.ERROR]: 'error',
+  [Severity.WARNING]: 'warning',
+  [Severity.INFO]: 'notice',
+};
+
 /**
  * Findings as GitHub Actions workflow commands, which annotate the files of a pull request, then the text summary.
  */
@@ -75,7 +83,7 @@ export function formatGithub(findings: readonly Finding[], summary: CheckSummary
       `title=${property(f.ruleId)}`,
     ].join(',');
     const subject = `${describeObject(f.object)}${f.path ? ` ${f.path}` : ''}`;
-    return `::${f.severity === 'error' ? 'error' : 'warning'} ${where}::${escape(`${subject}: ${f.message}`)}`;
+    return `::${GITHUB_COMMANDS[f.severity]} ${where}::${escape(`${subject}: ${f.message}`)}`;
   });
   return [...lines, formatText([], summary, objectCount).trim()].join('\n') + '\n';
 }

@@ -5,6 +5,8 @@ export { checkManifests, checkObjects, summarize } from './check';
 export type { Finding, KubeObject, ManifestObject, ObjectRef } from './findings';
 export { Severity } from './findings';
 export { formatGithub, formatJson, formatText } from './format';
+export type { KubernetesVersion } from './kubernetes-versions';
+export { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS } from './kubernetes-versions';
 export type { LoadResult } from './load';
 export { loadManifests, parseManifests } from './load';
 export type { ManifestCheckValidationProps } from './plugin';

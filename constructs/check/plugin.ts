@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 
 import { checkManifests, summarize } from './check';
-import { describeObject, Finding } from './findings';
+import { describeObject, Finding, Severity } from './findings';
+import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
 import { loadCustomResourceDefinitions, parseManifests } from './load';
 import { findRule } from './rules';
 import { defaultSchemaValidator } from './schema';
@@ -12,16 +13,30 @@ import { append } from './util';
  */
 export interface ManifestCheckValidationProps {
   /**
-   * Policy findings fail the synth too.
+   * Warnings fail the synth too (info findings never do).
    * @default false
    */
   readonly strict?: boolean;
+
+  /**
+   * The synthesized manifests are everything deployed together, so a Service, Ingress, HTTPRoute, autoscaler,
+   * disruption budget or ServiceMonitor whose target is not among them is an error; with `false`, a warning.
+   * @default true
+   */
+  readonly complete?: boolean;
 
   /**
    * Files or folders of CustomResourceDefinitions for the custom resources the app synthesizes.
    * @default - none
    */
   readonly crds?: readonly string[];
+
+  /**
+   * The Kubernetes version whose API the manifests are checked against: one of `KUBERNETES_VERSIONS`, as a string
+   * (quote it in cdk8s.yaml: YAML reads an unquoted 1.30 as the number 1.3).
+   * @default '1.28'
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /**
@@ -42,7 +57,8 @@ export interface ValidationContextLike {
 
 /**
  * A cdk8s validation plugin that runs the manifest checker on the synthesized manifests, for `cdk8s synth --validate`.
- * Errors fail the synth; policy warnings are listed and fail it only when `strict` is set. Register it in cdk8s.yaml:
+ * Errors fail the synth; warnings are listed and fail it only when `strict` is set; info findings (objects that must
+ * exist before apply) are listed and never fail it. Register it in cdk8s.yaml:
  *
  * ```yaml
  * validations:
@@ -51,15 +67,23 @@ export interface ValidationContextLike {
  *     class: ManifestCheckValidation
  *     properties:
  *       strict: false
+ *       complete: true
+ *       kubernetesVersion: '1.30'
  * ```
  */
 export class ManifestCheckValidation {
   private readonly strict: boolean;
+  private readonly complete: boolean;
   private readonly crds: readonly string[];
+  private readonly kubernetesVersion: KubernetesVersion;
 
   public constructor(props: ManifestCheckValidationProps = {}) {
     this.strict = props.strict ?? false;
+    this.complete = props.complete ?? true;
     this.crds = props.crds ?? [];
+    // Refused when the CLI loads the plugin from cdk8s.yaml: the synth fails with this message before any manifest is read.
+    this.kubernetesVersion = requireKubernetesVersion(
+      'ManifestCheckValidation: property kubernetesVersion', props.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   }
 
   public async validate(context: ValidationContextLike): Promise<void> {
@@ -74,14 +98,16 @@ export class ManifestCheckValidation {
       items.push(...parsed.items);
       findings.push(...parsed.findings);
     }
-    findings.push(...checkManifests(items, { strict: this.strict, customResourceDefinitions: crds.definitions }));
+    findings.push(...checkManifests(items, {
+      strict: this.strict, complete: this.complete, customResourceDefinitions: crds.definitions, kubernetesVersion: this.kubernetesVersion,
+    }));
     const summary = summarize(findings, this.strict);
     const byRule = new Map<string, Finding[]>();
     for (const f of findings.filter(x => x.waived === undefined)) {
       append(byRule, f.ruleId, f);
     }
     for (const [ruleId, list] of byRule) {
-      const severity = list.some(f => f.severity === 'error') ? 'error' : 'warning';
+      const severity = [Severity.ERROR, Severity.WARNING, Severity.INFO].find(level => list.some(f => f.severity === level)) ?? Severity.INFO;
       context.report.addViolation({
         ruleName: `${ruleId} (${severity})`,
         recommendation: findRule(ruleId)?.description ?? ruleId,
@@ -98,16 +124,20 @@ export class ManifestCheckValidation {
     context.report.submit(summary.passed ? 'success' : 'failure', {
       errors: String(summary.errors),
       warnings: String(summary.warnings),
+      info: String(summary.info),
       waived: String(summary.waived),
       strict: String(this.strict),
+      complete: String(this.complete),
+      kubernetesVersion: this.kubernetesVersion,
     });
   }
 }
 
 /**
  * Prepares the checks before any manifest exists: loads the Kubernetes definitions and compiles the schemas of the
- * usual kinds. `npm run synth` calls it while the app runs, so that validation afterwards is quicker.
+ * usual kinds of the version the plugin's properties name (1.28 without them). `npm run synth` calls it while the app
+ * runs, so that validation afterwards is quicker.
  */
-export function warmUp(): void {
-  defaultSchemaValidator().warmUp();
+export function warmUp(props: ManifestCheckValidationProps = {}): void {
+  defaultSchemaValidator(props.kubernetesVersion).warmUp();
 }

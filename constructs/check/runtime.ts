@@ -1,5 +1,5 @@
 import { mayBindAsNonRoot, UNPRIVILEGED_PORT_SYSCTL } from '../kubernetes-rules';
-import { Finding, ManifestObject } from './findings';
+import { Finding, ManifestObject, Severity } from './findings';
 import { ContainerAt, containerName, containerPorts, containersOf, effectiveSecurity, PodTemplate, podTemplateOf } from './pods';
 import { findingOf } from './rules';
 import { asArray, asRecord } from './util';
@@ -12,8 +12,8 @@ const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'];
 
 /**
  * Checks for settings the API server accepts but on which the pod fails at run time: runAsNonRoot without a numeric
- * user, a non-root process on a port below 1024, a read-only root filesystem without a writable /tmp, and probes on
- * ports the container does not declare.
+ * user, a non-root process on a port below 1024, a read-only root filesystem without a writable /tmp (a warning),
+ * probes on ports the container does not declare or declares only for UDP, and an environment variable set twice.
  */
 export function checkRuntime(item: ManifestObject): Finding[] {
   const template = podTemplateOf(item.object);
@@ -25,6 +25,7 @@ export function checkRuntime(item: ManifestObject): Finding[] {
     ...privilegedPorts(item, template, c),
     ...readOnlyRootTmp(item, template, c),
     ...probePorts(item, c),
+    ...duplicateEnv(item, c),
   ]);
 }
 
@@ -82,26 +83,54 @@ function readOnlyRootTmp(item: ManifestObject, template: PodTemplate, c: Contain
     return [];
   }
   return [findingOf('runtime/read-only-root-tmp', item, `${c.path}.securityContext.readOnlyRootFilesystem`,
-    `container "${containerName(c)}" has a read-only root filesystem but no writable volume at /tmp: most servers and ML runtimes ` +
-    'write temporary files there and crash; mount an emptyDir at /tmp')];
+    `container "${containerName(c)}" has a read-only root filesystem but no writable volume at /tmp: many servers and ML runtimes ` +
+    'write temporary files there and crash; mount an emptyDir at /tmp, or waive this for a server that never writes')];
 }
 
 function probePorts(item: ManifestObject, c: ContainerAt): Finding[] {
   const { numbers, names } = containerPorts(c.container);
+  const declared = asArray(c.container.ports).map(asRecord);
   const findings: Finding[] = [];
   for (const probe of PROBES) {
     const p = asRecord(c.container[probe]);
     for (const handler of ['httpGet', 'tcpSocket', 'grpc']) {
       const port = asRecord(p[handler]).port;
       const path = `${c.path}.${probe}.${handler}.port`;
-      if (typeof port === 'number' && !numbers.includes(port)) {
+      if (typeof port === 'number' && numbers.length > 0 && !numbers.includes(port)) {
+        // A containerPort is informational: the kubelet probes the number whatever the container declares.
         findings.push(findingOf('runtime/probe-port', item, path,
-          `${probe} of container "${containerName(c)}" checks port ${port}, which the container does not declare (containerPorts: ${numbers.join(', ') || 'none'})`));
+          `${probe} of container "${containerName(c)}" checks port ${port}, which the container does not declare (containerPorts: ${numbers.join(', ')}); ` +
+          `it passes only if the server listens on ${port}`, Severity.WARNING));
       } else if (typeof port === 'string' && !names.includes(port)) {
         findings.push(findingOf('runtime/probe-port', item, path,
           `${probe} of container "${containerName(c)}" checks port "${port}", which names no port of the container (names: ${names.map(n => `"${n}"`).join(', ') || 'none'})`));
+      } else if (typeof port === 'number' || typeof port === 'string') {
+        const matching = declared.filter(d => (typeof port === 'number' ? d.containerPort === port : d.name === port));
+        const protocols = matching.map(d => (typeof d.protocol === 'string' ? d.protocol : 'TCP'));
+        if (matching.length > 0 && !protocols.includes('TCP')) {
+          findings.push(findingOf('runtime/probe-protocol', item, path,
+            `${probe} of container "${containerName(c)}" checks port ${JSON.stringify(port)} over TCP, but the container declares it only for ${[...new Set(protocols)].join(', ')}: ` +
+            'the probe fails. Probe a TCP port, or declare the port for TCP too'));
+        }
       }
     }
   }
+  return findings;
+}
+
+function duplicateEnv(item: ManifestObject, c: ContainerAt): Finding[] {
+  const seen = new Set<string>();
+  const findings: Finding[] = [];
+  asArray(c.container.env).forEach((e, i) => {
+    const name = asRecord(e).name;
+    if (typeof name !== 'string') {
+      return;
+    }
+    if (seen.has(name)) {
+      findings.push(findingOf('runtime/duplicate-env', item, `${c.path}.env[${i}].name`,
+        `container "${containerName(c)}" sets environment variable ${name} twice: the last one wins, and kubectl apply may drop one of them; set it once`));
+    }
+    seen.add(name);
+  });
   return findings;
 }

@@ -19,7 +19,8 @@ const QUANTITY = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
  */
 export function prepareDefinition(name: string, definition: JsonSchema): JsonSchema {
   if (name === INT_OR_STRING) {
-    return { type: ['string', 'integer'] };
+    // The API server stores the integer as an int32; the format applies to numbers only.
+    return { type: ['string', 'integer'], format: 'int32' };
   }
   if (name === QUANTITY) {
     return { type: ['string', 'number'], pattern: QUANTITY_PATTERN };

@@ -1,20 +1,18 @@
 import type { default as Ajv, ValidateFunction } from 'ajv';
 import type { default as addFormatsType } from 'ajv-formats';
-import * as fs from 'fs';
-import * as path from 'path';
 
+import { validateApiConstraints } from './api-constraints';
 import { validateApiReferences } from './api-references';
 import { validateApiRules } from './api-validation';
+import { builtinCustomResourceDefinition } from './builtin-crds';
+import { customResourceVersions } from './crd-versions';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
+import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
+import { readApiHistory, readPackedDefinitions } from './packed-definitions';
 import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
 import { convertErrors, describeValue } from './schema-errors';
+import { shareRepeatedSubschemas } from './shared-subschemas';
 import { asArray, asRecord } from './util';
-
-/** The Kubernetes version whose API the schema checks describe. */
-export const KUBERNETES_VERSION = '1.28';
-
-/** Where the packaged copy of the Kubernetes OpenAPI definitions lives, relative to this file in source and in lib/. */
-export const DEFINITIONS_FILE = path.join(__dirname, '..', '..', 'schemas', `v${KUBERNETES_VERSION}.0-definitions.json`);
 
 /** The kinds a model-serving app usually consists of, compiled by `warmUp()`. */
 export const COMMON_KINDS: readonly { readonly apiVersion: string; readonly kind: string }[] = [
@@ -35,8 +33,8 @@ interface GroupVersionKind {
 }
 
 /**
- * The Kubernetes definitions of one file, prepared and added to one ajv instance, with the validators compiled from
- * them. Parsing and adding the definitions is the slow part of a validator, so every SchemaValidator of one file
+ * The Kubernetes definitions of one version, prepared and added to one ajv instance, with the validators compiled from
+ * them. Decoding and adding the definitions is the slow part of a validator, so every SchemaValidator of one version
  * shares them; custom resource schemas are compiled into the same instance (they refer to its ObjectMeta), cached by
  * content, while which kinds a validator knows stays its own.
  */
@@ -57,9 +55,10 @@ class KubernetesDefinitions {
   private readonly ajv: Ajv;
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly customResourceValidators = new Map<string, ValidateFunction>();
+  private readonly sharedSubschemas = new Map<string, string>();
 
-  public constructor(definitionsFile: string) {
-    const definitions = readDefinitions(definitionsFile);
+  public constructor(kubernetesVersion: KubernetesVersion) {
+    const definitions = readPackedDefinitions(kubernetesVersion);
     this.ajv = createAjv();
     const prepared: Record<string, JsonSchema> = {};
     for (const [name, definition] of Object.entries(definitions)) {
@@ -97,40 +96,49 @@ class KubernetesDefinitions {
     if (cached) {
       return cached;
     }
-    const validator = this.ajv.compile(schema);
+    const validator = this.ajv.compile(shareRepeatedSubschemas(schema, this.ajv, this.sharedSubschemas));
     this.customResourceValidators.set(key, validator);
     return validator;
   }
 }
 
-const definitionsByFile = new Map<string, KubernetesDefinitions>();
+/** The definitions of each version, decoded on first use: a check with one version never decodes another. */
+const definitionsByVersion = new Map<KubernetesVersion, KubernetesDefinitions>();
 
-function definitionsOf(file: string): KubernetesDefinitions {
-  const cached = definitionsByFile.get(file);
+function definitionsOf(kubernetesVersion: KubernetesVersion): KubernetesDefinitions {
+  const cached = definitionsByVersion.get(kubernetesVersion);
   if (cached) {
     return cached;
   }
-  const definitions = new KubernetesDefinitions(file);
-  definitionsByFile.set(file, definitions);
+  const definitions = new KubernetesDefinitions(kubernetesVersion);
+  definitionsByVersion.set(kubernetesVersion, definitions);
   return definitions;
 }
 
 /**
- * Validates plain Kubernetes objects against the Kubernetes 1.28 OpenAPI definitions, strictly: types, required
- * fields, enums, formats, and unknown fields, which the definitions allow but the API server drops or rejects; then
- * the API server's own rules for names, labels, ports and environment variable names.
- * Each kind is compiled once, on first use, and cached; validators of one definitions file share that work, so a new
- * validator is cheap.
+ * Validates plain Kubernetes objects against the OpenAPI definitions of one Kubernetes version (1.28 unless another
+ * is chosen), strictly: types, required fields, enums, formats, and unknown fields, which the definitions allow but
+ * the API server drops or rejects; then the API server's own rules for names, labels, ports and environment variable
+ * names.
+ * Each kind is compiled once, on first use, and cached; validators of one version share that work, so a new validator
+ * is cheap.
  *
  * Custom resources are checked against the `openAPIV3Schema` of their CustomResourceDefinition once it is added.
  */
 export class SchemaValidator {
+  /** The Kubernetes minor version whose API this validator checks, such as `1.30`. */
+  public readonly kubernetesVersion: KubernetesVersion;
   private readonly definitions: KubernetesDefinitions;
   private readonly customResources = new Map<string, ValidateFunction>();
   private readonly customApiVersionsByKind = new Map<string, string[]>();
+  private readonly builtinsTried = new Set<string>();
 
-  public constructor(definitionsFile: string = DEFINITIONS_FILE) {
-    this.definitions = definitionsOf(definitionsFile);
+  /**
+   * @param kubernetesVersion one of `KUBERNETES_VERSIONS` (`1.30`, `v1.30` and `1.30.4` all name 1.30); throws for others
+   */
+  public constructor(kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION) {
+    this.kubernetesVersion = requireKubernetesVersion('kubernetesVersion', kubernetesVersion);
+    this.definitions = definitionsOf(this.kubernetesVersion);
   }
 
   /**
@@ -138,30 +146,27 @@ export class SchemaValidator {
    */
   public isKnown(apiVersion: string, kind: string): boolean {
     const key = gvkKey(apiVersion, kind);
-    return this.customResources.has(key) || this.definitions.definitionByKind.has(key);
+    return this.customResources.has(key) || this.definitions.definitionByKind.has(key)
+      || this.addBuiltinCustomResource(apiVersion, kind) !== undefined;
   }
 
   /**
-   * Checks custom resources of the kinds this CustomResourceDefinition declares (every served version).
-   * Unknown fields are rejected unless the schema sets `x-kubernetes-preserve-unknown-fields`.
+   * Checks custom resources of the kinds this CustomResourceDefinition declares (every served version), of
+   * `apiextensions.k8s.io/v1` or `v1beta1` (see `customResourceVersions`). Unknown fields are rejected unless the
+   * schema sets `x-kubernetes-preserve-unknown-fields`.
    */
   public addCustomResourceDefinition(crd: unknown): void {
-    const spec = asRecord(asRecord(crd).spec);
-    const group = spec.group;
-    const kind = asRecord(spec.names).kind;
-    if (typeof group !== 'string' || typeof kind !== 'string') {
-      throw new Error('CustomResourceDefinition must have spec.group and spec.names.kind');
-    }
-    for (const version of asArray(spec.versions)) {
-      const v = asRecord(version);
-      const schema = asRecord(asRecord(v.schema).openAPIV3Schema);
-      if (typeof v.name !== 'string') {
-        continue;
-      }
-      const apiVersion = `${group}/${v.name}`;
-      const validator = this.definitions.customResourceValidator(prepareCustomResourceSchema(schema, apiVersion, kind));
-      this.customResources.set(gvkKey(apiVersion, kind), validator);
+    this.addCustomResourceVersions(crd);
+  }
+
+  /** Adds every served version of the CRD, or with `only`, compiles that one and remembers the others for messages. */
+  private addCustomResourceVersions(crd: unknown, only?: string): void {
+    for (const { apiVersion, kind, schema } of customResourceVersions(crd)) {
       rememberApiVersion(this.customApiVersionsByKind, kind, apiVersion);
+      if (only === undefined || only === apiVersion) {
+        const validator = this.definitions.customResourceValidator(prepareCustomResourceSchema(schema, apiVersion, kind));
+        this.customResources.set(gvkKey(apiVersion, kind), validator);
+      }
     }
   }
   /**
@@ -201,7 +206,7 @@ export class SchemaValidator {
     if (!isList && typeof meta.name !== 'string' && typeof meta.generateName !== 'string') {
       findings.push(finding('schema/required', 'metadata.name', 'required field "metadata.name" is missing'));
     }
-    findings.push(...validateApiRules(data), ...validateApiReferences(data));
+    findings.push(...validateApiRules(data), ...validateApiReferences(data), ...validateApiConstraints(o));
     return dedupe(findings);
   }
 
@@ -216,16 +221,54 @@ export class SchemaValidator {
 
   private validatorFor(apiVersion: string, kind: string): ValidateFunction | undefined {
     const key = gvkKey(apiVersion, kind);
-    return this.customResources.get(key) ?? this.definitions.validatorFor(key);
+    return this.customResources.get(key) ?? this.definitions.validatorFor(key) ?? this.addBuiltinCustomResource(apiVersion, kind);
+  }
+
+  /**
+   * The kinds of the CRDs the package ships are known without being added, each version compiled on first use (the
+   * Argo CD Application schema takes about 80 ms of CPU); an added CRD of the same version takes precedence.
+   */
+  private addBuiltinCustomResource(apiVersion: string, kind: string): ValidateFunction | undefined {
+    const key = gvkKey(apiVersion, kind);
+    if (this.builtinsTried.has(key)) {
+      return undefined;
+    }
+    this.builtinsTried.add(key);
+    const crd = builtinCustomResourceDefinition(apiVersion, kind);
+    if (crd !== undefined) {
+      this.addCustomResourceVersions(crd, apiVersion);
+    }
+    return this.customResources.get(key);
   }
 
   private unknownKindMessage(apiVersion: string, kind: string): string {
     const served = [...(this.definitions.apiVersionsByKind.get(kind) ?? []), ...(this.customApiVersionsByKind.get(kind) ?? [])];
+    const otherVersions = readApiHistory().servedBy[`${apiVersion} ${kind}`];
+    const notServed = `kind ${kind} is not served as apiVersion "${apiVersion}" in Kubernetes ${this.kubernetesVersion}`;
+    const history = otherVersions ? ` (served by Kubernetes ${describeVersions(otherVersions)})` : '';
     if (served.length > 0) {
-      return `kind ${kind} is not served as apiVersion "${apiVersion}" in Kubernetes ${KUBERNETES_VERSION}; use ${served.map(v => `"${v}"`).join(' or ')}`;
+      return `${notServed}${history}; use ${served.map(v => `"${v}"`).join(' or ')}`;
     }
-    return `unknown kind ${kind} (apiVersion "${apiVersion}") for Kubernetes ${KUBERNETES_VERSION}; if it is a custom resource, check it with its CustomResourceDefinition`;
+    if (otherVersions) {
+      return `${notServed}${history}`;
+    }
+    return `unknown kind ${kind} (apiVersion "${apiVersion}") for Kubernetes ${this.kubernetesVersion}; if it is a custom resource, check it with its CustomResourceDefinition`;
   }
+}
+
+/** Consecutive minor versions as ranges: `1.28 to 1.31`, `1.33`, `1.28 and 1.30 to 1.36`. */
+function describeVersions(versions: readonly string[]): string {
+  const minors = versions.map(v => Number(v.split('.')[1]));
+  const ranges: string[] = [];
+  for (let i = 0; i < minors.length; i++) {
+    let j = i;
+    while (j + 1 < minors.length && minors[j + 1] === minors[j] + 1) {
+      j++;
+    }
+    ranges.push(i === j ? versions[i] : `${versions[i]} to ${versions[j]}`);
+    i = j;
+  }
+  return ranges.length > 1 ? `${ranges.slice(0, -1).join(', ')} and ${ranges[ranges.length - 1]}` : ranges[0];
 }
 
 function rememberApiVersion(apiVersionsByKind: Map<string, string[]>, kind: string, apiVersion: string): void {
@@ -237,32 +280,25 @@ function rememberApiVersion(apiVersionsByKind: Map<string, string[]>, kind: stri
   }
 }
 
-let shared: SchemaValidator | undefined;
+const shared = new Map<KubernetesVersion, SchemaValidator>();
 
 /**
- * The validator `validateManifest` uses, created on first use.
+ * The validator of a Kubernetes version that knows no CustomResourceDefinitions, created on first use.
  */
-export function defaultSchemaValidator(): SchemaValidator {
-  shared = shared ?? new SchemaValidator();
-  return shared;
+export function defaultSchemaValidator(kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION): SchemaValidator {
+  const version = requireKubernetesVersion('kubernetesVersion', kubernetesVersion);
+  const validator = shared.get(version) ?? new SchemaValidator(version);
+  shared.set(version, validator);
+  return validator;
 }
 
 /**
- * Validates one plain Kubernetes object (`{ apiVersion, kind, metadata, ... }`) against the Kubernetes 1.28 API,
- * strictly. Returns one finding per problem, each with the JSON path of the bad field; none when it is valid.
+ * Validates one plain Kubernetes object (`{ apiVersion, kind, metadata, ... }`) against the API of a Kubernetes
+ * version, 1.28 by default, strictly. Returns one finding per problem, each with the JSON path of the bad field; none
+ * when it is valid.
  */
-export function validateManifest(obj: unknown): SchemaFinding[] {
-  return defaultSchemaValidator().validate(obj);
-}
-
-function readDefinitions(file: string): Record<string, JsonSchema> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf-8');
-  } catch (e) {
-    throw new Error(`cannot read the Kubernetes OpenAPI definitions at ${file}: ${(e as Error).message}`);
-  }
-  return (JSON.parse(text) as { definitions: Record<string, JsonSchema> }).definitions;
+export function validateManifest(obj: unknown, kubernetesVersion: string = DEFAULT_KUBERNETES_VERSION): SchemaFinding[] {
+  return defaultSchemaValidator(kubernetesVersion).validate(obj);
 }
 
 function groupVersionKinds(definition: JsonSchema): GroupVersionKind[] {

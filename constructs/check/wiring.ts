@@ -1,101 +1,47 @@
-import { describeObject, Finding, ManifestObject, objectRef } from './findings';
+import { describeObject, Finding, ManifestObject, objectRef, Severity } from './findings';
 import {
-  containerName, containerPorts, containersOf, describeSelector, isEmptySelector, matchesLabels, matchesLabelSelector, nameOf,
-  namespaceOf, PodTemplate, podTemplateOf, requests, SELECTOR_WORKLOADS, stringMap,
+  containerName, containerPorts, containersOf, describeSelector, isEmptySelector, matchesLabels, matchesLabelSelector, namespaceOf, requests,
+  SELECTOR_WORKLOADS, stringMap,
 } from './pods';
+import { checkReferences } from './references';
 import { findingOf } from './rules';
-import { append, asArray, asRecord, joinPath } from './util';
+import { asArray, asRecord, joinPath } from './util';
+import { WiringIndex, Workload } from './wiring-index';
+import { checkRoutes } from './wiring-routes';
 
-interface Workload {
-  readonly item: ManifestObject;
-  readonly template: PodTemplate;
-  readonly namespace: string;
+/**
+ * Options of the wiring checks.
+ */
+export interface WiringOptions {
+  /**
+   * The objects are all that is deployed together, so a target that is not among them does not exist (an error),
+   * rather than perhaps being defined elsewhere (a warning).
+   * @default false
+   */
+  readonly complete?: boolean;
 }
 
 /**
  * Checks that objects which refer to each other by selector or by name fit together: Services and PodDisruptionBudgets
- * select pods, Service target ports exist on those pods, Ingress backends name existing Service ports, autoscalers
- * target existing workloads with the requests they scale on, ConfigMaps that pods use exist, and workload selectors
- * match their own templates. Objects outside the set are unknown, so a reference to one is reported.
+ * select pods, Service target ports exist on those pods, Ingress and HTTPRoute backends name existing Service ports,
+ * ServiceMonitors select Services, autoscalers target existing workloads with the requests they scale on, the
+ * Secrets, ConfigMaps, ServiceAccounts, claims and PriorityClasses that pods use exist, and workload selectors match
+ * their own templates. A target outside the set is an error when the set is complete, else a warning; a Secret or
+ * another object that usually lives outside the manifests is an info finding: it must exist before apply.
  */
-export function checkWiring(items: readonly ManifestObject[]): Finding[] {
+export function checkWiring(items: readonly ManifestObject[], options: WiringOptions = {}): Finding[] {
   const index = new WiringIndex(items);
+  const missing = options.complete ? Severity.ERROR : Severity.WARNING;
   return [
     ...duplicateObjects(items),
     ...index.workloads.flatMap(workloadSelector),
-    ...items.filter(i => i.object.kind === 'Service').flatMap(i => service(i, index)),
-    ...items.filter(i => i.object.kind === 'Ingress').flatMap(i => ingress(i, index)),
-    ...items.filter(i => i.object.kind === 'HorizontalPodAutoscaler').flatMap(i => autoscaler(i, index)),
-    ...items.filter(i => i.object.kind === 'PodDisruptionBudget').flatMap(i => disruptionBudget(i, index)),
-    ...index.workloads.flatMap(w => configMapReferences(w, index)),
+    ...items.filter(i => i.object.kind === 'Service').flatMap(i => service(i, index, missing)),
+    ...items.filter(i => i.object.kind === 'Ingress').flatMap(i => ingress(i, index, missing)),
+    ...items.filter(i => i.object.kind === 'HorizontalPodAutoscaler').flatMap(i => autoscaler(i, index, missing)),
+    ...items.filter(i => i.object.kind === 'PodDisruptionBudget').flatMap(i => disruptionBudget(i, index, missing)),
+    ...checkRoutes(items, index, missing),
+    ...checkReferences(items, index),
   ];
-}
-
-/**
- * Lookups built once per check, so that checking thousands of objects stays linear.
- */
-class WiringIndex {
-  public readonly workloads: Workload[] = [];
-  private readonly byLabel = new Map<string, Workload[]>();
-  private readonly byNamespace = new Map<string, Workload[]>();
-  private readonly byName = new Map<string, ManifestObject>();
-  private readonly workloadByName = new Map<string, Workload>();
-
-  public constructor(items: readonly ManifestObject[]) {
-    for (const item of items) {
-      const namespace = namespaceOf(item.object);
-      const key = this.key(String(item.object.kind), namespace, nameOf(item.object));
-      if (!this.byName.has(key)) {
-        this.byName.set(key, item);
-      }
-      const template = podTemplateOf(item.object);
-      if (!template) {
-        continue;
-      }
-      const workload = { item, template, namespace };
-      this.workloads.push(workload);
-      if (!this.workloadByName.has(key)) {
-        this.workloadByName.set(key, workload);
-      }
-      append(this.byNamespace, namespace, workload);
-      for (const [k, v] of Object.entries(template.labels)) {
-        append(this.byLabel, `${namespace}|${k}=${v}`, workload);
-      }
-    }
-  }
-
-  /** The object of this kind, namespace and name. */
-  public find(kind: string, namespace: string, name: string): ManifestObject | undefined {
-    return this.byName.get(this.key(kind, namespace, name));
-  }
-
-  /** The workload of this kind, namespace and name. */
-  public findWorkload(kind: string, namespace: string, name: string): Workload | undefined {
-    return this.workloadByName.get(this.key(kind, namespace, name));
-  }
-
-  /** The workloads of a namespace whose pod labels match an equality selector. */
-  public selectedBy(selector: Record<string, string>, namespace: string): Workload[] {
-    const [first] = Object.entries(selector);
-    if (!first) {
-      return [];
-    }
-    return this.withLabel(namespace, first[0], first[1]).filter(w => matchesLabels(selector, w.template.labels));
-  }
-
-  /** The workloads of a namespace with this pod label. */
-  public withLabel(namespace: string, key: string, value: string): Workload[] {
-    return this.byLabel.get(`${namespace}|${key}=${value}`) ?? [];
-  }
-
-  /** The workloads of a namespace. */
-  public inNamespace(namespace: string): Workload[] {
-    return this.byNamespace.get(namespace) ?? [];
-  }
-
-  private key(kind: string, namespace: string, name: string): string {
-    return `${kind}|${namespace}|${name}`;
-  }
 }
 
 function duplicateObjects(items: readonly ManifestObject[]): Finding[] {
@@ -135,7 +81,7 @@ function workloadSelector(w: Workload): Finding[] {
   return [];
 }
 
-function service(item: ManifestObject, index: WiringIndex): Finding[] {
+function service(item: ManifestObject, index: WiringIndex, missing: Severity): Finding[] {
   const spec = asRecord(item.object.spec);
   const selector = stringMap(spec.selector);
   if (spec.type === 'ExternalName' || Object.keys(selector).length === 0) {
@@ -149,7 +95,7 @@ function service(item: ManifestObject, index: WiringIndex): Finding[] {
       ? `; ${describeObject(objectRef(elsewhere.item.object))} matches but is in namespace "${elsewhere.namespace}", and a Service only selects pods in its own`
       : hintLabels(index.inNamespace(namespace));
     return [findingOf('wiring/service-selector', item, 'spec.selector',
-      `selector ${describeSelector(selector)} matches no pod template in namespace "${namespace}"${hint}`)];
+      `selector ${describeSelector(selector)} matches no pod template in namespace "${namespace}"${hint}`, missing)];
   }
   const findings: Finding[] = [];
   asArray(spec.ports).forEach((p, i) => {
@@ -160,12 +106,16 @@ function service(item: ManifestObject, index: WiringIndex): Finding[] {
     }
     for (const w of selected) {
       const ports = containersOf(w.template).filter(c => !c.init).map(c => containerPorts(c.container));
-      const found = typeof target === 'number' ? ports.some(p2 => p2.numbers.includes(target)) : ports.some(p2 => p2.names.includes(target));
-      if (!found) {
-        const field = port.targetPort !== undefined ? 'targetPort' : 'port';
-        const declared = describePorts(ports);
-        findings.push(findingOf('wiring/service-target-port', item, joinPath(joinPath(joinPath('spec', 'ports'), i), field),
-          `targetPort ${JSON.stringify(target)} is not a ${typeof target === 'number' ? 'containerPort' : 'port name'} of ${describeObject(objectRef(w.item.object))} (declared: ${declared})`));
+      const field = port.targetPort !== undefined ? 'targetPort' : 'port';
+      const at = joinPath(joinPath(joinPath('spec', 'ports'), i), field);
+      const declared = describePorts(ports);
+      if (typeof target === 'string' && !ports.some(p2 => p2.names.includes(target))) {
+        findings.push(findingOf('wiring/service-target-port', item, at, `targetPort "${target}" is not a port name of ${describeObject(objectRef(w.item.object))} (declared: ${declared})`));
+      } else if (typeof target === 'number' && declared !== 'none' && !ports.some(p2 => p2.numbers.includes(target))) {
+        // A containerPort is informational: the Service forwards to the number whatever the container declares.
+        findings.push(findingOf('wiring/service-target-port', item, at,
+          `targetPort ${target} is not a containerPort of ${describeObject(objectRef(w.item.object))} (declared: ${declared}); ` +
+          `traffic reaches it only if the server listens on ${target}`, Severity.WARNING));
       }
     }
   });
@@ -189,7 +139,7 @@ function describePorts(ports: readonly { numbers: number[]; names: string[] }[])
   return [...numbers.map(String), ...names.map(n => `"${n}"`)].join(', ');
 }
 
-function ingress(item: ManifestObject, index: WiringIndex): Finding[] {
+function ingress(item: ManifestObject, index: WiringIndex, missing: Severity): Finding[] {
   const spec = asRecord(item.object.spec);
   const namespace = namespaceOf(item.object);
   const backends: { backend: unknown; path: string }[] = [];
@@ -209,7 +159,7 @@ function ingress(item: ManifestObject, index: WiringIndex): Finding[] {
     }
     const target = index.find('Service', namespace, svc.name);
     if (!target) {
-      findings.push(findingOf('wiring/ingress-backend', item, `${path}.service.name`, `backend Service "${svc.name}" does not exist in namespace "${namespace}"`));
+      findings.push(findingOf('wiring/ingress-backend', item, `${path}.service.name`, `backend Service "${svc.name}" does not exist in namespace "${namespace}"`, missing));
       continue;
     }
     const servicePorts = asArray(asRecord(target.object.spec).ports).map(asRecord);
@@ -226,14 +176,19 @@ function ingress(item: ManifestObject, index: WiringIndex): Finding[] {
   return findings;
 }
 
-function autoscaler(item: ManifestObject, index: WiringIndex): Finding[] {
+function autoscaler(item: ManifestObject, index: WiringIndex, missing: Severity): Finding[] {
   const spec = asRecord(item.object.spec);
   const ref = asRecord(spec.scaleTargetRef);
   const namespace = namespaceOf(item.object);
-  const target = typeof ref.kind === 'string' && typeof ref.name === 'string' ? index.findWorkload(ref.kind, namespace, ref.name) : undefined;
+  const named = typeof ref.kind === 'string' && typeof ref.name === 'string';
+  const target = named ? index.findWorkload(String(ref.kind), namespace, String(ref.name)) : undefined;
   if (!target) {
+    // A scalable custom resource (an Argo Rollout, say) exists, but its pods' requests are not known here.
+    if (named && index.find(String(ref.kind), namespace, String(ref.name))) {
+      return [];
+    }
     return [findingOf('wiring/hpa-target', item, 'spec.scaleTargetRef',
-      `scale target ${String(ref.kind)}/${String(ref.name)} does not exist in namespace "${namespace}"`)];
+      `scale target ${String(ref.kind)}/${String(ref.name)} does not exist in namespace "${namespace}"`, missing)];
   }
   const needs: { resource: string; container?: string; path: string }[] = [];
   if (String(item.object.apiVersion).startsWith('autoscaling/v1')) {
@@ -262,7 +217,7 @@ function autoscaler(item: ManifestObject, index: WiringIndex): Finding[] {
   return findings;
 }
 
-function disruptionBudget(item: ManifestObject, index: WiringIndex): Finding[] {
+function disruptionBudget(item: ManifestObject, index: WiringIndex, missing: Severity): Finding[] {
   const selector = asRecord(item.object.spec).selector;
   const namespace = namespaceOf(item.object);
   if (selector === undefined || selector === null) {
@@ -275,46 +230,5 @@ function disruptionBudget(item: ManifestObject, index: WiringIndex): Finding[] {
     return [];
   }
   return [findingOf('wiring/pdb-selector', item, 'spec.selector',
-    `selector matches no pod template in namespace "${namespace}"${hintLabels(index.inNamespace(namespace))}`)];
-}
-
-function configMapReferences(w: Workload, index: WiringIndex): Finding[] {
-  const findings: Finding[] = [];
-  const check = (ref: Record<string, unknown>, path: string, keys: readonly { key: unknown; path: string }[]) => {
-    if (typeof ref.name !== 'string' || ref.optional === true) {
-      return;
-    }
-    const cm = index.find('ConfigMap', w.namespace, ref.name)?.object;
-    if (!cm) {
-      findings.push(findingOf('wiring/configmap-ref', w.item, `${path}.name`,
-        `ConfigMap "${ref.name}" does not exist in namespace "${w.namespace}"; the pod cannot start (mark it optional if that is intended)`));
-      return;
-    }
-    for (const k of keys) {
-      if (typeof k.key === 'string' && !Object.hasOwn(asRecord(cm.data), k.key) && !Object.hasOwn(asRecord(cm.binaryData), k.key)) {
-        findings.push(findingOf('wiring/configmap-ref', w.item, k.path, `ConfigMap "${ref.name}" has no key "${k.key}"`));
-      }
-    }
-  };
-  for (const c of containersOf(w.template)) {
-    asArray(c.container.envFrom).forEach((e, i) => check(asRecord(asRecord(e).configMapRef), `${c.path}.envFrom[${i}].configMapRef`, []));
-    asArray(c.container.env).forEach((e, i) => {
-      const path = `${c.path}.env[${i}].valueFrom.configMapKeyRef`;
-      const ref = asRecord(asRecord(asRecord(e).valueFrom).configMapKeyRef);
-      check(ref, path, [{ key: ref.key, path: `${path}.key` }]);
-    });
-  }
-  asArray(w.template.spec.volumes).forEach((v, i) => {
-    const volume = asRecord(v);
-    const path = `${w.template.specPath}.volumes[${i}]`;
-    const itemKeys = (ref: Record<string, unknown>, at: string) => asArray(ref.items).map((it, j) => ({ key: asRecord(it).key, path: `${at}.items[${j}].key` }));
-    const cm = asRecord(volume.configMap);
-    check(cm, `${path}.configMap`, itemKeys(cm, `${path}.configMap`));
-    asArray(asRecord(volume.projected).sources).forEach((s, j) => {
-      const projected = asRecord(asRecord(s).configMap);
-      const at = `${path}.projected.sources[${j}].configMap`;
-      check(projected, at, itemKeys(projected, at));
-    });
-  });
-  return findings;
+    `selector matches no pod template in namespace "${namespace}"${hintLabels(index.inNamespace(namespace))}`, missing)];
 }

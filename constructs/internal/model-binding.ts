@@ -5,7 +5,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
 import { AdditionalContainerProps } from '../container-props';
-import { waiverAnnotation } from '../kubernetes-rules';
+import { VOLUME_RULES, volumeWaiverValue, waiverAnnotation } from '../kubernetes-rules';
 import { ModelClaim, ModelInitContainer, ModelSourceConfig, ModelSourceContext } from '../model-sources/context';
 import { Mount } from '../mount';
 import { ResolvedContainer, ServingWorkloadSpec } from '../serving-spec';
@@ -150,13 +150,22 @@ export function modelInitContainers(models: BoundModel[], spec: ServingWorkloadS
   }));
 }
 
-/** The Deployment's waiver annotations for the policy rules the sources break. */
+/**
+ * The Deployment's waiver annotations for the policy rules the sources break. A waiver of a volume rule covers only
+ * the volumes of the sources that recorded it, so a hostPath added by other means is still reported.
+ */
 export function modelWaivers(models: BoundModel[]): { [key: string]: string } {
-  const annotations: { [key: string]: string } = {};
+  const byRule = new Map<string, { reason: string; volumes: string[] }>();
   for (const model of models) {
     for (const [ruleId, reason] of Object.entries(model.waivers)) {
-      annotations[waiverAnnotation(ruleId)] = reason;
+      const waiver = byRule.get(ruleId) ?? { reason, volumes: [] };
+      waiver.volumes.push(...model.volumes.map(v => v.name));
+      byRule.set(ruleId, waiver);
     }
+  }
+  const annotations: { [key: string]: string } = {};
+  for (const [ruleId, { reason, volumes }] of byRule) {
+    annotations[waiverAnnotation(ruleId)] = VOLUME_RULES.includes(ruleId) && volumes.length > 0 ? volumeWaiverValue(volumes, reason) : reason;
   }
   return annotations;
 }

@@ -1,6 +1,6 @@
 // Value checks shared by the serving constructs. Each records problems; the construct throws them together.
 import * as rules from '../kubernetes-rules';
-import { isQuantity, parseImage, parseQuantity } from '../kubernetes-rules';
+import { isMeaningfulReason, isQuantity, parseImage, parseQuantity } from '../kubernetes-rules';
 import { PropProblems } from './problems';
 
 export const HTTP_PATH_RULE = "must be an absolute HTTP path starting with '/', without spaces, '?' or '#'";
@@ -115,6 +115,7 @@ export function checkOneOf(p: PropProblems, prop: string, value: string | undefi
 
 export function checkReason(p: PropProblems, prop: string, reason: string | undefined, why: string): void {
   if (reason !== undefined) {
-    p.check(typeof reason === 'string' && reason.trim().length > 0, prop, reason, `must explain why ${why}`);
+    // A reason becomes a waiver annotation, which the checker honours only with a letter or a digit in it.
+    p.check(typeof reason === 'string' && isMeaningfulReason(reason), prop, reason, `must explain why ${why}`);
   }
 }

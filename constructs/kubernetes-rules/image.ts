@@ -34,3 +34,18 @@ export function parseImage(image: string): ImageReference | string {
   }
   return { repository, tag, digest };
 }
+
+/** A tag as registries accept it: letters, digits, `_`, `.` and `-`, at most 128 characters, not starting with `.` or `-`. */
+export function isImageTag(value: string): boolean {
+  return TAG.test(value);
+}
+
+/** A content digest such as `sha256:<64 hex digits>`. */
+export function isImageDigest(value: string): boolean {
+  return /^sha256:[a-f0-9]{64}$/.test(value) || (DIGEST.test(value) && !value.startsWith('sha256:'));
+}
+
+/** `repository:tag`, or `repository@digest` when `version` is a digest. */
+export function imageWithVersion(repository: string, version: string): string {
+  return isImageDigest(version) ? `${repository}@${version}` : `${repository}:${version}`;
+}

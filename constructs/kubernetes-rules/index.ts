@@ -1,6 +1,8 @@
 // Kubernetes rules that both the constructs and the manifest checker apply. A leaf: it imports neither.
+export * from './host-paths';
 export * from './image';
 export * from './names';
 export * from './quantity';
+export * from './suggest';
 export * from './sysctls';
 export * from './waiver-keys';

@@ -3,13 +3,35 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, runCli } from '../../constructs/check/cli';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from '../../constructs/check/cli';
 import { parseManifests } from '../../constructs/check/load';
 import { RULES as ALL_RULES } from '../../constructs/check/rules';
+import { run } from './run-cli';
 
 const ROOT = path.join(__dirname, '..', '..');
 const FIXTURES = path.join('test', 'fixtures', 'check');
 const RULES = path.join(FIXTURES, 'rules');
+
+/** A CRD of a kind the package does not ship, whose spec has one field. */
+const WIDGET_CRD = [
+  'apiVersion: apiextensions.k8s.io/v1',
+  'kind: CustomResourceDefinition',
+  'metadata: {name: widgets.example.com}',
+  'spec:',
+  '  group: example.com',
+  '  names: {kind: Widget, plural: widgets}',
+  '  scope: Namespaced',
+  '  versions:',
+  '    - name: v1',
+  '      served: true',
+  '      storage: true',
+  '      schema:',
+  '        openAPIV3Schema:',
+  '          type: object',
+  '          properties:',
+  '            spec: {type: object, properties: {size: {type: integer}}}',
+  '',
+].join('\n');
 
 /** Runs the real command, from its TypeScript source, as a separate process. */
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
@@ -18,14 +40,6 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
     encoding: 'utf-8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Runs the command in this process, capturing its output. */
-function run(...args: string[]): { status: number; stdout: string; stderr: string } {
-  let stdout = '';
-  let stderr = '';
-  const status = runCli(args, { stdout: t => { stdout += t; }, stderr: t => { stderr += t; } });
-  return { status, stdout, stderr };
 }
 
 describe('the cdk8s-model-serving command', () => {
@@ -80,7 +94,7 @@ describe('the check command, in process', () => {
     const result = run('check', file, '--format', 'json');
     expect(result.status).toBe(EXIT_FINDINGS);
     expect(JSON.parse(result.stdout)).toEqual({
-      summary: { errors: 1, warnings: 0, waived: 0, passed: false, objects: 1 },
+      summary: { errors: 1, warnings: 0, info: 0, waived: 0, passed: false, objects: 1 },
       findings: [{
         file,
         line: 16,
@@ -98,7 +112,7 @@ describe('the check command, in process', () => {
     const result = run('check', '--strict', '--format', 'json', path.join(FIXTURES, 'waivers', 'explained.yaml'));
     const out = JSON.parse(result.stdout);
     expect(result.status).toBe(EXIT_OK);
-    expect(out.summary).toEqual({ errors: 0, warnings: 0, waived: 1, passed: true, objects: 1 });
+    expect(out.summary).toEqual({ errors: 0, warnings: 0, info: 0, waived: 1, passed: true, objects: 1 });
     expect(out.findings[0]).toMatchObject({ ruleId: 'probes/liveness', waived: 'the batch scorer exits when done; a restart would rescore' });
   });
 
@@ -167,10 +181,21 @@ describe('the check command, in process', () => {
   });
 
   test('--crd checks custom resources against their definition', () => {
-    const crd = path.join(ROOT, 'crds', 'monitoring.coreos.com_servicemonitors.yaml');
-    if (!fs.existsSync(crd)) {
-      throw new Error(`this test needs ${crd} (the CRDs the repo ships)`);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
+    try {
+      const crd = path.join(dir, 'crd.yaml');
+      fs.writeFileSync(crd, WIDGET_CRD);
+      const file = path.join(dir, 'widget.yaml');
+      fs.writeFileSync(file, 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 3, colour: red}\n');
+      expect(run('check', file).stdout).toContain('[schema/unknown-kind]');
+      const out = JSON.parse(run('check', file, '--crd', crd, '--format', 'json').stdout);
+      expect(out.findings.map((f: { ruleId: string; path: string }) => [f.ruleId, f.path])).toEqual([['schema/unknown-field', 'spec.colour']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('the CRDs the package ships are known without --crd', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
     try {
       const file = path.join(dir, 'monitor.yaml');
@@ -183,9 +208,12 @@ describe('the check command, in process', () => {
         '  endpoints: [{port: http, intervall: 30s}]',
         '',
       ].join('\n'));
-      expect(run('check', file).stdout).toContain('[schema/unknown-kind]');
-      const out = JSON.parse(run('check', file, '--crd', crd, '--format', 'json').stdout);
-      expect(out.findings.map((f: { ruleId: string; path: string }) => [f.ruleId, f.path])).toEqual([['schema/unknown-field', 'spec.endpoints[0].intervall']]);
+      const out = JSON.parse(run('check', file, '--format', 'json').stdout);
+      // The Service it selects is not among the files: a warning, as the check is not --complete.
+      expect(out.findings.map((f: { ruleId: string; path: string; severity: string }) => [f.ruleId, f.path, f.severity])).toEqual([
+        ['schema/unknown-field', 'spec.endpoints[0].intervall', 'error'],
+        ['wiring/servicemonitor-selector', 'spec.selector', 'warning'],
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -202,7 +230,7 @@ describe('YAML as kubectl reads it', () => {
 
 test('- reads manifests from the standard input', () => {
   const text = fs.readFileSync(path.join(ROOT, RULES, 'wiring.pdb-selector.yaml'), 'utf-8');
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'constructs', 'cli.ts'), 'check', '-'], {
+  const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'constructs', 'cli.ts'), 'check', '--complete', '-'], {
     cwd: ROOT,
     encoding: 'utf-8',
     input: text,
@@ -241,27 +269,21 @@ test('--format github prints one annotation per unwaived finding, then the summa
 });
 
 test('a CustomResourceDefinition among the checked files is used for its custom resources', () => {
-  const crd = path.join(ROOT, 'crds', 'argoproj.io_applications.yaml');
-  if (!fs.existsSync(crd)) {
-    throw new Error(`this test needs ${crd} (the CRDs the repo ships)`);
-  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
   try {
-    fs.copyFileSync(crd, path.join(dir, 'crd.yaml'));
-    fs.writeFileSync(path.join(dir, 'app.yaml'), [
-      'apiVersion: argoproj.io/v1alpha1',
-      'kind: Application',
-      'metadata: {name: models, namespace: argocd}',
+    fs.writeFileSync(path.join(dir, 'crd.yaml'), WIDGET_CRD);
+    fs.writeFileSync(path.join(dir, 'widget.yaml'), [
+      'apiVersion: example.com/v1',
+      'kind: Widget',
+      'metadata: {name: w}',
       'spec:',
-      '  project: default',
-      '  source: {repoURL: https://github.com/example/models, path: dist, targetRevision: main}',
-      '  destination: {server: https://kubernetes.default.svc, namespace: ml}',
-      '  syncPolicy: {automated: {prune: true, selfheal: true}}',
+      '  size: 3',
+      '  colour: red',
       '',
     ].join('\n'));
     const out = JSON.parse(run('check', dir, '--format', 'json').stdout);
     expect(out.findings.map((f: { ruleId: string; path: string; line: number }) => [f.ruleId, f.path, f.line])).toEqual([
-      ['schema/unknown-field', 'spec.syncPolicy.automated.selfheal', 8],
+      ['schema/unknown-field', 'spec.colour', 6],
     ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

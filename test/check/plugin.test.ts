@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parse } from 'yaml';
 
 import { ManifestCheckValidation, ValidationContextLike, warmUp } from '../../constructs/check/plugin';
 
@@ -37,7 +38,10 @@ function context(manifests: string[]): { context: ValidationContextLike; recorde
 test('the plugin passes the good app', async () => {
   const { context: ctx, recorded } = context([path.join(FIXTURES, 'good', 'app.yaml')]);
   await new ManifestCheckValidation({ strict: true }).validate(ctx);
-  expect(recorded).toEqual({ violations: [], status: 'success', metadata: { errors: '0', warnings: '0', waived: '0', strict: 'true' } });
+  expect(recorded).toEqual({
+    violations: [], status: 'success',
+    metadata: { errors: '0', warnings: '0', info: '0', waived: '0', strict: 'true', complete: 'true', kubernetesVersion: '1.28' },
+  });
 });
 
 test('the plugin fails on errors and names the resource, the field and the line', async () => {
@@ -47,12 +51,12 @@ test('the plugin fails on errors and names the resource, the field and the line'
   expect(recorded.status).toBe('failure');
   expect(recorded.violations).toEqual([{
     ruleName: 'wiring/service-target-port (error)',
-    recommendation: 'A Service targetPort is not a port of the containers it selects.',
+    recommendation: expect.stringContaining('A Service targetPort names no port of the containers it selects'),
     fix: expect.any(String),
     violatingResources: [{
       resourceName: 'Service/api',
       manifestPath: manifest,
-      locations: ['spec.ports[0].targetPort (line 25): targetPort 8000 is not a containerPort of Pod/api (declared: 8080, "http")'],
+      locations: ['spec.ports[0].targetPort (line 25): targetPort "web" is not a port name of Pod/api (declared: 8080, "http")'],
     }],
   }]);
 });
@@ -137,3 +141,65 @@ test('the plugin entry of cdk8s.yaml exports the class and warmUp, which npm run
   expect(result.stdout.trim()).toBe('function function');
   expect(() => warmUp()).not.toThrow();
 }, 30000);
+
+test('the plugin judges the synthesized manifests as a complete set, unless complete is false', async () => {
+  const manifests = [path.join(FIXTURES, 'rules', 'wiring.hpa-target.yaml')];
+  const byDefault = context(manifests);
+  await new ManifestCheckValidation().validate(byDefault.context);
+  expect(byDefault.recorded.status).toBe('failure');
+  expect(byDefault.recorded.violations.map(v => v.ruleName)).toEqual(['wiring/hpa-target (error)']);
+  const partial = context(manifests);
+  await new ManifestCheckValidation({ complete: false }).validate(partial.context);
+  expect(partial.recorded.status).toBe('success');
+  expect(partial.recorded.violations.map(v => v.ruleName)).toEqual(['wiring/hpa-target (warning)']);
+  expect(partial.recorded.metadata).toMatchObject({ complete: 'false', warnings: '1' });
+});
+
+test('the plugin lists what must exist before apply as info, and passes, even strict', async () => {
+  const { context: ctx, recorded } = context([path.join(FIXTURES, 'rules', 'wiring.pvc-ref.yaml')]);
+  await new ManifestCheckValidation({ strict: true }).validate(ctx);
+  expect(recorded.status).toBe('success');
+  expect(recorded.violations.map(v => [v.ruleName, v.violatingResources[0].locations[0]])).toEqual([[
+    'wiring/pvc-ref (info)',
+    expect.stringContaining('PersistentVolumeClaim "models" is not in the manifests: it must exist in namespace "default" before apply'),
+  ]]);
+  expect(recorded.metadata).toMatchObject({ errors: '0', info: '1' });
+});
+
+test('this repository synthesizes with the plugin in complete mode', () => {
+  const config = parse(fs.readFileSync(path.join(ROOT, 'cdk8s.yaml'), 'utf-8')) as { validations: { class: string; properties: Record<string, unknown> }[] };
+  expect(config.validations.find(v => v.class === 'ManifestCheckValidation')?.properties).toMatchObject({ complete: true });
+});
+
+test('the plugin checks the custom kinds the constructs emit against their shipped CRDs, without crds', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-'));
+  try {
+    const manifest = path.join(dir, 'gitops.k8s.yaml');
+    fs.writeFileSync(manifest, [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'metadata: {name: jokemeter, namespace: argocd}',
+      'spec:',
+      '  project: default',
+      '  source: {repoURL: "https://github.com/example/models.git", path: dist/production, targetRevision: HEAD}',
+      '  destination: {server: "https://kubernetes.default.svc", namespace: ml}',
+      '---',
+      'apiVersion: monitoring.coreos.com/v1',
+      'kind: ServiceMonitor',
+      'metadata: {name: jokemeter, namespace: ml}',
+      'spec:',
+      '  selector: {matchLabels: {app.kubernetes.io/name: jokemeter}}',
+      '  endpoints: [{port: http, intervall: 30s}]',
+      '',
+    ].join('\n'));
+    const { context: ctx, recorded } = context([manifest]);
+    await new ManifestCheckValidation({ strict: true }).validate(ctx);
+    expect(recorded.violations.map(v => [v.ruleName, v.violatingResources.map(r => r.resourceName)])).toEqual([
+      ['schema/unknown-field (error)', ['ServiceMonitor/ml/jokemeter']],
+      // Complete by default: the Service it selects must be among the manifests.
+      ['wiring/servicemonitor-selector (error)', ['ServiceMonitor/ml/jokemeter']],
+    ]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,9 +1,7 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-
 import { KUBERNETES_ENUMS } from '../../constructs/check/enums';
-import { DEFINITIONS_FILE, SchemaValidator, validateManifest } from '../../constructs/check/schema';
+import { KUBERNETES_VERSIONS } from '../../constructs/check/kubernetes-versions';
+import { readPackedDefinitions } from '../../constructs/check/packed-definitions';
+import { SchemaValidator, validateManifest } from '../../constructs/check/schema';
 
 function deployment(container: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -120,7 +118,7 @@ test('a bad enum value inside a list of strings is rejected', () => {
 });
 
 test('the kind enum of the definitions is enforced', () => {
-  const findings = validateManifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { type: 'Nodeport' } });
+  const findings = validateManifest({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' }, spec: { type: 'Nodeport', ports: [{ port: 80 }] } });
   expect(findings.map(f => [f.ruleId, f.path])).toEqual([['schema/enum', 'spec.type']]);
 });
 
@@ -202,9 +200,8 @@ test('a CustomResourceDefinition that preserves unknown fields at the root accep
   ]);
 });
 
-test('every restored enum names a real property of a real definition', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const definitions = require('../../schemas/v1.28.0-definitions.json').definitions as Record<string, { properties?: object }>;
+test.each(KUBERNETES_VERSIONS)('every restored enum names a real property of a real definition of Kubernetes %s', version => {
+  const definitions = readPackedDefinitions(version) as Record<string, { properties?: object }>;
   for (const [name, properties] of Object.entries(KUBERNETES_ENUMS)) {
     for (const property of Object.keys(properties)) {
       expect([name, property, definitions[name]?.properties && property in definitions[name].properties!]).toEqual([name, property, true]);
@@ -261,18 +258,23 @@ test('a oneOf that fails without other errors is reported', () => {
 });
 
 test('validators share the Kubernetes definitions, and each knows only its own CustomResourceDefinitions', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'definitions-'));
-  const file = path.join(dir, 'definitions.json');
-  fs.copyFileSync(DEFINITIONS_FILE, file);
-  const first = new SchemaValidator(file);
-  fs.rmSync(dir, { recursive: true, force: true });
-  // The definitions were read and prepared once: a second validator of the same file does not read it again.
-  const second = new SchemaValidator(file);
-  first.addCustomResourceDefinition(crd('Widget', { type: 'object', properties: { spec: { type: 'object' } } }));
-  const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} };
-  expect(first.validate(widget)).toEqual([]);
-  expect(second.validate(deployment())).toEqual([]);
-  expect(second.validate(widget).map(f => f.ruleId)).toEqual(['schema/unknown-kind']);
+  // The module object itself: the checker's imports of fs read its functions through it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const readFileSync = jest.spyOn(require('fs') as typeof import('fs'), 'readFileSync');
+  try {
+    const first = new SchemaValidator('1.33'); // no other test of this file checks against 1.33
+    // The definitions were read and prepared once: a second validator of the same version does not read them again.
+    const second = new SchemaValidator('v1.33.2');
+    const reads = readFileSync.mock.calls.map(([file]) => String(file)).filter(file => file.endsWith('.json.br'));
+    expect(reads.map(file => file.split(/[\\/]/).pop())).toEqual(['kubernetes-1.33.json.br']);
+    first.addCustomResourceDefinition(crd('Widget', { type: 'object', properties: { spec: { type: 'object' } } }));
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: {} };
+    expect(first.validate(widget)).toEqual([]);
+    expect(second.validate(deployment())).toEqual([]);
+    expect(second.validate(widget).map(f => f.ruleId)).toEqual(['schema/unknown-kind']);
+  } finally {
+    readFileSync.mockRestore();
+  }
 });
 
 test('the branches of allOf, anyOf and oneOf check values without closing objects', () => {

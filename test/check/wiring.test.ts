@@ -6,6 +6,16 @@ function wiring(...objects: Obj[]): [string, string][] {
   return checkObjects(objects).filter((f: Finding) => f.ruleId.startsWith('wiring/')).map(f => [f.ruleId, f.path]);
 }
 
+/** The wiring findings of a complete set, as [rule, severity, path]. */
+function complete(...objects: Obj[]): [string, string, string][] {
+  return checkObjects(objects, { complete: true }).filter((f: Finding) => f.ruleId.startsWith('wiring/')).map(f => [f.ruleId, f.severity, f.path]);
+}
+
+/** The wiring findings of a set that may lack objects defined elsewhere, as [rule, severity, path]. */
+function partial(...objects: Obj[]): [string, string, string][] {
+  return checkObjects(objects).filter((f: Finding) => f.ruleId.startsWith('wiring/')).map(f => [f.ruleId, f.severity, f.path]);
+}
+
 describe('Service', () => {
   test('a selector that is a subset of the pod labels matches', () => {
     const d = deployment('api');
@@ -26,15 +36,30 @@ describe('Service', () => {
       .toEqual([]);
   });
 
-  test('a numeric targetPort, or the port itself when targetPort is unset, must be a containerPort', () => {
-    expect(wiring(deployment('api'), service('api', { ports: [{ port: 8080 }] }))).toEqual([]);
-    expect(wiring(deployment('api'), service('api', { ports: [{ port: 80 }] }))).toEqual([['wiring/service-target-port', 'spec.ports[0].port']]);
-    expect(wiring(deployment('api'), service('api', { ports: [{ port: 80, targetPort: 8080 }] }))).toEqual([]);
+  test('a numeric targetPort, or the port itself when targetPort is unset, that no containerPort declares is a warning', () => {
+    expect(complete(deployment('api'), service('api', { ports: [{ port: 8080 }] }))).toEqual([]);
+    expect(complete(deployment('api'), service('api', { ports: [{ port: 80 }] }))).toEqual([['wiring/service-target-port', 'warning', 'spec.ports[0].port']]);
+    expect(complete(deployment('api'), service('api', { ports: [{ port: 80, targetPort: 8080 }] }))).toEqual([]);
   });
 
-  test('a named targetPort must name a container port', () => {
-    expect(wiring(deployment('api'), service('api', { ports: [{ port: 80, targetPort: 'web' }] })))
-      .toEqual([['wiring/service-target-port', 'spec.ports[0].targetPort']]);
+  test('a numeric targetPort of containers that declare no ports at all is not judged: containerPort is informational', () => {
+    const undeclared = deployment('api', podSpec({}, [container({ ports: undefined, readinessProbe: { tcpSocket: { port: 8080 } }, livenessProbe: { tcpSocket: { port: 8080 } } })]));
+    expect(complete(undeclared, service('api', { ports: [{ port: 80, targetPort: 8080 }] }))).toEqual([]);
+  });
+
+  test('a named targetPort must name a container port, complete or not', () => {
+    expect(partial(deployment('api'), service('api', { ports: [{ port: 80, targetPort: 'web' }] })))
+      .toEqual([['wiring/service-target-port', 'error', 'spec.ports[0].targetPort']]);
+  });
+
+  test('the pods of a custom workload with a pod template, such as an Argo Rollout, are selected too', () => {
+    const rollout = { ...deployment('api'), apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' };
+    expect(complete(rollout, service('api'))).toEqual([]);
+  });
+
+  test('a Service whose pods are not in the set is an error only when the set is complete', () => {
+    expect(partial(service('api'))).toEqual([['wiring/service-selector', 'warning', 'spec.selector']]);
+    expect(complete(service('api'))).toEqual([['wiring/service-selector', 'error', 'spec.selector']]);
   });
 });
 
@@ -49,6 +74,13 @@ describe('Ingress', () => {
   test('a backend naming an existing Service port by number or name passes', () => {
     expect(wiring(deployment('api'), service('api'), ingress({ name: 'api', port: { number: 80 } }))).toEqual([]);
     expect(wiring(deployment('api'), service('api'), ingress({ name: 'api', port: { name: 'http' } }))).toEqual([]);
+  });
+
+  test('a backend Service that is not in the set is an error only when the set is complete; a missing port of one that is, always', () => {
+    expect(partial(ingress({ name: 'web', port: { number: 80 } }))).toEqual([['wiring/ingress-backend', 'warning', 'spec.defaultBackend.service.name']]);
+    expect(complete(ingress({ name: 'web', port: { number: 80 } }))).toEqual([['wiring/ingress-backend', 'error', 'spec.defaultBackend.service.name']]);
+    expect(partial(deployment('api'), service('api'), ingress({ name: 'api', port: { number: 8080 } })))
+      .toEqual([['wiring/ingress-backend', 'error', 'spec.defaultBackend.service.port.number']]);
   });
 
   test('a missing Service, a Service in another namespace, and a missing port name are reported', () => {
@@ -98,6 +130,18 @@ describe('HorizontalPodAutoscaler', () => {
     expect(wiring(d, hpa({ metrics: [containerMetric('sidecar')] }))).toEqual([['wiring/hpa-requests', 'spec.metrics[0]']]);
   });
 
+  test('a target that is not in the set is an error only when the set is complete', () => {
+    expect(partial(hpa({}))).toEqual([['wiring/hpa-target', 'warning', 'spec.scaleTargetRef']]);
+    expect(complete(hpa({}))).toEqual([['wiring/hpa-target', 'error', 'spec.scaleTargetRef']]);
+  });
+
+  test('a scalable custom resource of the set is a target, whose requests are not judged', () => {
+    const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'api' }, spec: {} };
+    const target = hpa({});
+    target.spec.scaleTargetRef = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'api' };
+    expect(complete(rollout, target).filter(([rule]) => rule.startsWith('wiring/hpa'))).toEqual([]);
+  });
+
   test('a target of another kind or in another namespace does not exist', () => {
     const statefulTarget = hpa({});
     statefulTarget.spec.scaleTargetRef.kind = 'StatefulSet';
@@ -113,9 +157,14 @@ describe('ConfigMap references', () => {
     expect(wiring(pod(podSpec({}, [c])))).toEqual([]);
   });
 
-  test('a configMapKeyRef needs the key', () => {
+  test('a configMapKeyRef needs the key when the ConfigMap is in the set: an error', () => {
     const c = container({ env: [{ name: 'LEVEL', valueFrom: { configMapKeyRef: { name: 'settings', key: 'LEVEL' } } }] });
-    expect(wiring(configMap('settings'), pod(podSpec({}, [c])))).toEqual([['wiring/configmap-ref', 'spec.containers[0].env[0].valueFrom.configMapKeyRef.key']]);
+    expect(partial(configMap('settings'), pod(podSpec({}, [c])))).toEqual([['wiring/configmap-ref', 'error', 'spec.containers[0].env[0].valueFrom.configMapKeyRef.key']]);
+  });
+
+  test('a ConfigMap that is not in the set must exist before apply: info, in every mode', () => {
+    const c = container({ envFrom: [{ configMapRef: { name: 'settings' } }] });
+    expect(complete(pod(podSpec({}, [c])))).toEqual([['wiring/configmap-ref', 'info', 'spec.containers[0].envFrom[0].configMapRef.name']]);
   });
 
   test('a key the ConfigMap inherits from Object, such as constructor, is not one of its keys', () => {
@@ -140,12 +189,17 @@ describe('ConfigMap references', () => {
     const cm = configMap('settings');
     cm.metadata.namespace = 'other';
     const c = container({ envFrom: [{ configMapRef: { name: 'settings' } }] });
-    expect(wiring(cm, pod(podSpec({}, [c])))).toEqual([['wiring/configmap-ref', 'spec.containers[0].envFrom[0].configMapRef.name']]);
+    expect(partial(cm, pod(podSpec({}, [c])))).toEqual([['wiring/configmap-ref', 'info', 'spec.containers[0].envFrom[0].configMapRef.name']]);
   });
 });
 
 describe('selectors', () => {
   const pdb = (selector: Obj): Obj => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'api' }, spec: { maxUnavailable: 1, selector } });
+
+  test('a PodDisruptionBudget whose pods are not in the set is an error only when the set is complete', () => {
+    expect(partial(pdb({ matchLabels: { app: 'api' } }))).toEqual([['wiring/pdb-selector', 'warning', 'spec.selector']]);
+    expect(complete(pdb({ matchLabels: { app: 'api' } }))).toEqual([['wiring/pdb-selector', 'error', 'spec.selector']]);
+  });
 
   test('PodDisruptionBudget selectors understand matchExpressions', () => {
     expect(wiring(deployment('api'), pdb({ matchExpressions: [{ key: 'app', operator: 'In', values: ['api', 'web'] }] }))).toEqual([]);
@@ -181,5 +235,64 @@ describe('selectors', () => {
     expect(wiring(service('api', { selector: undefined }), service('api', { selector: undefined }, { namespace: 'ml' }))).toEqual([]);
     expect(wiring(service('api', { selector: undefined }), service('api', { selector: undefined })))
       .toEqual([['wiring/duplicate-object', 'metadata.name']]);
+  });
+});
+
+describe('HTTPRoute', () => {
+  const route = (backendRefs: Obj[], namespace?: string): Obj => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'api', namespace },
+    spec: { parentRefs: [{ name: 'public' }], rules: [{ backendRefs }] },
+  });
+
+  test('weighted backends naming existing Service ports pass', () => {
+    const canary = service('api-canary');
+    expect(complete(deployment('api'), deployment('api-canary'), service('api'), canary,
+      route([{ name: 'api', port: 80, weight: 90 }, { name: 'api-canary', port: 80, weight: 10 }]))).toEqual([]);
+  });
+
+  test('a missing Service is an error only when the set is complete; a missing port, always', () => {
+    expect(partial(route([{ name: 'api', port: 80 }]))).toEqual([['wiring/httproute-backend', 'warning', 'spec.rules[0].backendRefs[0].name']]);
+    expect(complete(route([{ name: 'api', port: 80 }]))).toEqual([['wiring/httproute-backend', 'error', 'spec.rules[0].backendRefs[0].name']]);
+    expect(partial(deployment('api'), service('api'), route([{ name: 'api', port: 8080 }])))
+      .toEqual([['wiring/httproute-backend', 'error', 'spec.rules[0].backendRefs[0].port']]);
+  });
+
+  test('a backend in another namespace is looked up there, and backends of other kinds are not judged', () => {
+    expect(complete(deployment('api'), service('api'), route([{ name: 'api', namespace: 'ml', port: 80 }])))
+      .toEqual([['wiring/httproute-backend', 'error', 'spec.rules[0].backendRefs[0].name']]);
+    expect(complete(route([{ group: 'example.com', kind: 'Bucket', name: 'models' }]))).toEqual([]);
+  });
+});
+
+describe('ServiceMonitor', () => {
+  const monitor = (spec: Obj, namespace?: string): Obj => ({
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: { name: 'api', namespace },
+    spec: { selector: { matchLabels: { app: 'api' } }, endpoints: [{ port: 'http' }], ...spec },
+  });
+  const labelled = (namespace?: string) => service('api', {}, { labels: { app: 'api' }, namespace });
+
+  test('a monitor selecting a Service by its labels, on one of its port names, passes', () => {
+    expect(complete(deployment('api'), labelled(), monitor({}))).toEqual([]);
+  });
+
+  test('a monitor selecting no Service is an error only when the set is complete', () => {
+    expect(partial(deployment('api'), service('api'), monitor({}))).toEqual([['wiring/servicemonitor-selector', 'warning', 'spec.selector']]);
+    expect(complete(deployment('api'), service('api'), monitor({}))).toEqual([['wiring/servicemonitor-selector', 'error', 'spec.selector']]);
+  });
+
+  test('an endpoint port name that the selected Services lack is an error', () => {
+    expect(partial(deployment('api'), labelled(), monitor({ endpoints: [{ port: 'metrics' }] })))
+      .toEqual([['wiring/servicemonitor-selector', 'error', 'spec.endpoints[0].port']]);
+  });
+
+  test('the namespace selector picks where Services are looked for', () => {
+    const ml = { ...deployment('api'), metadata: { name: 'api', namespace: 'ml' } };
+    expect(complete(ml, labelled('ml'), monitor({}, 'monitoring'))).toEqual([['wiring/servicemonitor-selector', 'error', 'spec.selector']]);
+    expect(complete(ml, labelled('ml'), monitor({ namespaceSelector: { matchNames: ['ml'] } }, 'monitoring'))).toEqual([]);
+    expect(complete(ml, labelled('ml'), monitor({ namespaceSelector: { any: true } }, 'monitoring'))).toEqual([]);
   });
 });
