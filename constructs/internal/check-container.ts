@@ -1,6 +1,8 @@
 // Checks of one resolved container: the server, an init container or a sidecar get the same rules.
 import * as rules from '../kubernetes-rules';
+import { Mount } from '../mount';
 import { ResolvedContainer, ResolvedProbe } from '../serving-spec';
+import { ConstructMount } from './construct-mount';
 import { PropProblems } from './problems';
 import {
   checkHttpPath, checkImage, checkNonNegativeInteger, checkObjectName, checkPositiveInteger, checkQuantity, checkRequestWithinLimit,
@@ -9,14 +11,20 @@ import {
 const CPU_EXAMPLE = "'500m' or '0.5'";
 const BYTES_EXAMPLE = "'512Mi' or '1G'";
 
-export function checkContainer(p: PropProblems, c: ResolvedContainer): void {
+/** What the user gave for the container, to tell the construct's own env and mounts from theirs. */
+export interface GivenContainer {
+  readonly env?: { readonly [name: string]: unknown };
+  readonly mounts?: { readonly [path: string]: Mount };
+}
+
+export function checkContainer(p: PropProblems, c: ResolvedContainer, given: GivenContainer): void {
   const at = (prop: string) => `${c.propPrefix}${prop}`;
   checkImage(p, at('image'), c.image);
-  checkEnv(p, c);
+  checkEnv(p, c, given);
   c.envFromSecrets.forEach((name, i) => checkObjectName(p, at(`envFromSecrets[${i}]`), name));
   c.envFromConfigMaps.forEach((name, i) => checkObjectName(p, at(`envFromConfigMaps[${i}]`), name));
   checkResources(p, c);
-  checkMounts(p, c);
+  checkMounts(p, c, given.mounts);
   for (const kind of ['startup', 'readiness', 'liveness'] as const) {
     const probe = c.probes[kind];
     if (probe) {
@@ -25,12 +33,14 @@ export function checkContainer(p: PropProblems, c: ResolvedContainer): void {
   }
 }
 
-function checkEnv(p: PropProblems, c: ResolvedContainer): void {
-  for (const [name, value] of Object.entries(c.env)) {
-    const prop = `${c.propPrefix}env`;
-    p.check(rules.isEnvVarName(name), `${prop} name`, name, "must consist of letters, digits, '_', '-' or '.' and not start with a digit");
+function checkEnv(p: PropProblems, c: ResolvedContainer, given: GivenContainer): void {
+  const prop = `${c.propPrefix}env`;
+  for (const name in given.env) {
     p.check(!c.reservedEnv.includes(name), `${prop} name`, name, 'is set by the construct itself; use the matching prop instead');
-    value._check(p, `${prop}.${name}`);
+  }
+  for (const name in c.env) {
+    p.check(rules.isEnvVarName(name), `${prop} name`, name, "must consist of letters, digits, '_', '-' or '.' and not start with a digit");
+    c.env[name]._check(p, `${prop}.${name}`);
   }
 }
 
@@ -56,13 +66,32 @@ function checkResources(p: PropProblems, c: ResolvedContainer): void {
   }
 }
 
-function checkMounts(p: PropProblems, c: ResolvedContainer): void {
-  for (const [path, mount] of Object.entries(c.mounts)) {
-    const prop = `${c.propPrefix}mounts['${path}']`;
+function checkMounts(p: PropProblems, c: ResolvedContainer, given: { readonly [path: string]: Mount } | undefined): void {
+  for (const path of c.reservedMountPaths) {
+    p.check(given?.[path] === undefined, `${c.propPrefix}mounts path`, path, 'is where the construct mounts the model; choose another path');
+  }
+  const memoryLimit = rules.parseQuantity(c.resources.memory.limit);
+  for (const path in c.mounts) {
+    const mount = c.mounts[path];
+    // The construct's own mounts (writable paths, the model) are checked through the props that make them.
+    if (mount instanceof ConstructMount) {
+      continue;
+    }
     if (p.check(rules.isHttpPath(path) && !path.includes(':') && path !== '/', `${c.propPrefix}mounts path`, path,
       "must be an absolute folder path starting with '/', other than '/'")) {
+      const prop = `${c.propPrefix}mounts['${path}']`;
       mount._check(p, prop);
+      checkMemoryMount(p, c, prop, mount._memoryBytes(), memoryLimit);
     }
+  }
+}
+
+/** A tmpfs counts against the memory limit of the container that fills it: larger than the limit, it can only OOM-kill. */
+function checkMemoryMount(p: PropProblems, c: ResolvedContainer, prop: string, size: string | undefined, limit: number | undefined): void {
+  const bytes = size !== undefined ? rules.parseQuantity(size) : undefined;
+  if (bytes !== undefined && limit !== undefined && bytes > limit) {
+    p.add(`${prop} Mount.memory('${size}') is larger than ${c.propPrefix}resources.memory.limit '${c.resources.memory.limit}': `
+      + 'its pages count against the memory limit, so filling it would OOM-kill the container');
   }
 }
 

@@ -62,7 +62,7 @@ function checkCanary(p: PropProblems, spec: ServingWorkloadSpec, given: CanaryPr
   const server = canary.workload.server;
   // Only what the canary itself sets: the stable variant's settings are checked as the stable variant's.
   const givenEnv = Object.fromEntries(Object.keys(given.env ?? {}).map(name => [name, server.env[name]]));
-  checkContainer(p, { ...server, env: givenEnv, envFromSecrets: [], envFromConfigMaps: [], mounts: {}, probes: {} });
+  checkContainer(p, { ...server, env: givenEnv, envFromSecrets: [], envFromConfigMaps: [], mounts: {}, probes: {} }, { env: given.env });
   if (!spec.ingress && !spec.gateway) {
     p.add('canary needs ingress or gateway: the canary\'s share of the traffic is split by the ingress-nginx Ingress or the Gateway route');
   }

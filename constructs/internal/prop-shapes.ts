@@ -14,7 +14,7 @@ import {
 import { TopologySpreadProps } from '../topology-spread-props';
 import { CanaryProps, GatewayParentRef, GatewayProps, MetricsProps } from '../traffic-props';
 import {
-  anyObject, arrayOf, boolean, either, Fields, instanceOf, number, numberOrString, object, recordOf, ShapeCheck, string, stringMap,
+  anyObject, arrayOf, boolean, either, Fields, instanceOf, number, numberOrString, object, recordOf, string, stringMap,
 } from './shape';
 
 const strings = arrayOf(string);
@@ -98,4 +98,3 @@ export const GATEWAY = object<GatewayProps>({
   parentRef: object<GatewayParentRef>({ name: string, namespace: string, sectionName: string }), host: string, path: string,
 });
 
-export type { ShapeCheck };

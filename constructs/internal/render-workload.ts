@@ -62,7 +62,7 @@ export function createDeployment(scope: Construct, spec: ServingWorkloadSpec, id
         type: 'RollingUpdate',
         rollingUpdate: { maxSurge: intOrString(rollingUpdate.maxSurge), maxUnavailable: intOrString(rollingUpdate.maxUnavailable) },
       } : undefined,
-      selector: { matchLabels: { ...spec.selector } },
+      selector: { matchLabels: spec.selector },
       template: renderPodTemplate(spec),
     },
   });
@@ -134,7 +134,7 @@ function createAutoscaler(scope: Construct, spec: ServingWorkloadSpec): k8s.Kube
 export function createDisruptionBudget(scope: Construct, spec: ServingWorkloadSpec, id = 'disruption-budget'): k8s.KubePodDisruptionBudget {
   return new k8s.KubePodDisruptionBudget(scope, id, {
     metadata: metadata(spec),
-    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...spec.selector } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: spec.selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
   });
 }
 

@@ -4,7 +4,8 @@ import { EnvValue } from '../env-value';
 import { Mount } from '../mount';
 import { ProbeOptions, ProbesProps } from '../probe-props';
 import { ResourcesProps } from '../serving-props';
-import { ResolvedContainer, ResolvedProbe, ResolvedProbes, ResolvedResources } from '../serving-spec';
+import { ResolvedContainer, ResolvedProbe, ResolvedProbes } from '../serving-spec';
+import { NO_ENTRIES, NO_ITEMS } from './empty';
 import { resolveResources, ResourceDefaults } from './resources';
 
 /** With a 5 s period, 60 failures give a model 5 minutes to load before the pod is restarted. */
@@ -24,6 +25,8 @@ export interface ContainerDefaults {
   readonly ownMounts?: { [path: string]: Mount };
   /** Mounts after the user's: the writable paths. */
   readonly writableMounts: { [path: string]: Mount };
+  /** Variables the construct sets itself (names are also reserved); the user's `env` may not name them. */
+  readonly ownEnv?: { readonly [name: string]: EnvValue };
   readonly reservedEnv?: string[];
   readonly ownEnvFromConfigMaps?: string[];
 }
@@ -41,11 +44,14 @@ export interface ContainerProps {
 }
 
 export function resolveContainer(props: ContainerProps, defaults: ContainerDefaults): ResolvedContainer {
-  const env: { [name: string]: EnvValue } = {};
-  for (const [name, value] of Object.entries(props.env ?? {})) {
-    env[name] = typeof value === 'string' ? EnvValue.fromValue(value) : value;
+  let env: { [name: string]: EnvValue } = defaults.ownEnv ?? NO_ENTRIES;
+  if (props.env) {
+    env = { ...defaults.ownEnv };
+    for (const [name, value] of Object.entries(props.env)) {
+      env[name] = typeof value === 'string' ? EnvValue.fromValue(value) : value;
+    }
   }
-  const mounts: { [path: string]: Mount } = { ...defaults.ownMounts, ...props.mounts };
+  const mounts: { [path: string]: Mount } = { ...props.mounts, ...defaults.ownMounts };
   for (const [path, mount] of Object.entries(defaults.writableMounts)) {
     // A user's own writable mount at a writable path (say an emptyDir at /tmp) replaces ours.
     if (!(path in mounts)) {
@@ -60,11 +66,13 @@ export function resolveContainer(props: ContainerProps, defaults: ContainerDefau
     args: props.args,
     ports: defaults.ports,
     env,
-    reservedEnv: defaults.reservedEnv ?? [],
-    envFromSecrets: props.envFromSecrets ?? [],
-    envFromConfigMaps: [...defaults.ownEnvFromConfigMaps ?? [], ...props.envFromConfigMaps ?? []],
+    reservedEnv: defaults.ownEnv ? [...defaults.reservedEnv ?? NO_ITEMS, ...Object.keys(defaults.ownEnv)] : defaults.reservedEnv ?? NO_ITEMS,
+    envFromSecrets: props.envFromSecrets ?? NO_ITEMS,
+    envFromConfigMaps: defaults.ownEnvFromConfigMaps || props.envFromConfigMaps
+      ? [...defaults.ownEnvFromConfigMaps ?? NO_ITEMS, ...props.envFromConfigMaps ?? NO_ITEMS] : NO_ITEMS,
     resources: resolveResources(props.resources, defaults.resources),
     mounts,
+    reservedMountPaths: defaults.ownMounts ? Object.keys(defaults.ownMounts) : NO_ITEMS,
     probes: resolveProbes(props.probes, defaults),
   };
 }
@@ -113,4 +121,3 @@ export function resolveAdditionalContainer(props: AdditionalContainerProps, prop
   });
 }
 
-export type { ResolvedResources };

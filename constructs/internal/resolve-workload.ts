@@ -1,5 +1,6 @@
 // Resolves the props every serving construct shares into one ServingWorkloadSpec, with every default applied.
-import { ContainerPort } from '../container-props';
+import { AdditionalContainerProps, ContainerPort } from '../container-props';
+import { EnvValue } from '../env-value';
 import { waiverAnnotation } from '../kubernetes-rules';
 import { Mount } from '../mount';
 import { ProbeOptions } from '../probe-props';
@@ -9,6 +10,7 @@ import {
 import { ResolvedAutoscaling, ResolvedContainer, ResolvedSecurity, ResolvedTopologySpread, ServingWorkloadSpec } from '../serving-spec';
 import { WhenUnsatisfiable } from '../topology-spread-props';
 import { ConstructMount } from './construct-mount';
+import { NO_ENTRIES, NO_ITEMS } from './empty';
 import { appIdentity } from './identity';
 import { resolveAdditionalContainer, resolveContainer } from './resolve-container';
 import { serverResourceDefaults } from './resources';
@@ -35,9 +37,16 @@ export interface WorkloadDefaults {
   readonly defaultServiceType: ServiceType;
   readonly defaultServicePort: number;
   readonly ingress?: IngressProps;
+  /** Variables of the server the construct sets (say, where the model is); the user's `env` may not name them. */
+  readonly ownEnv?: { readonly [name: string]: EnvValue };
   readonly reservedEnv?: string[];
   readonly ownEnvFromConfigMaps?: string[];
   readonly ownMounts?: { [path: string]: Mount };
+  /**
+   * Init containers of the construct (a model download, say), before the user's; hardened and checked like them.
+   * `propPrefix` names the prop their problems come from, e.g. `'modelSource downloader '`.
+   */
+  readonly ownInitContainers?: Array<{ readonly container: AdditionalContainerProps; readonly propPrefix: string }>;
   readonly ownAnnotations?: { [key: string]: string };
   readonly ownPodAnnotations?: { [key: string]: string };
 }
@@ -49,7 +58,7 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
   const autoscaling = resolveAutoscaling(d.autoscaling);
   const maySpread = autoscaling ? autoscaling.maxReplicas > 1 : (d.replicas ?? 1) > 1;
   const serviceAccountName = props.serviceAccountName ?? (props.serviceAccount ? d.name : undefined);
-  const server = resolveContainer(props, {
+  const server = resolveContainer({ ...props, image: d.image }, {
     name: d.name,
     propPrefix: '',
     ports: d.ports,
@@ -58,18 +67,22 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
     probed: 'server',
     ownMounts: d.ownMounts,
     writableMounts,
+    ownEnv: d.ownEnv,
     reservedEnv: d.reservedEnv,
     ownEnvFromConfigMaps: d.ownEnvFromConfigMaps,
   });
-  const sidecars = (props.sidecars ?? []).map((c, i) => resolveAdditionalContainer(c, `sidecars[${i}].`, 'sidecar', writableMounts));
+  const sidecars = (props.sidecars ?? NO_ITEMS).map((c, i) => resolveAdditionalContainer(c, `sidecars[${i}].`, 'sidecar', writableMounts));
   return {
     constructType: d.constructType,
     name: d.name,
     namespace: props.namespace,
     labels: identity.labels,
     selector: identity.selector,
-    server: { ...server, image: d.image, command: props.command, args: props.args },
-    initContainers: (props.initContainers ?? []).map((c, i) => resolveAdditionalContainer(c, `initContainers[${i}].`, 'init', writableMounts)),
+    server,
+    initContainers: d.ownInitContainers || props.initContainers ? [
+      ...(d.ownInitContainers ?? NO_ITEMS).map(c => resolveAdditionalContainer(c.container, c.propPrefix, 'init', writableMounts)),
+      ...(props.initContainers ?? NO_ITEMS).map((c, i) => resolveAdditionalContainer(c, `initContainers[${i}].`, 'init', writableMounts)),
+    ] : NO_ITEMS,
     sidecars,
     replicas: autoscaling ? undefined : (d.replicas ?? 1),
     autoscaling,
@@ -84,14 +97,14 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
         ? ServiceType.NODE_PORT : d.defaultServiceType),
       port: d.service?.port ?? d.defaultServicePort,
       nodePort: d.service?.nodePort,
-      annotations: d.service?.annotations ?? {},
+      annotations: d.service?.annotations ?? NO_ENTRIES,
     },
     ingress: d.ingress ? {
       host: d.ingress.host,
       path: d.ingress.path ?? '/',
       pathType: d.ingress.pathType ?? IngressPathType.PREFIX,
       className: d.ingress.className,
-      annotations: d.ingress.annotations ?? {},
+      annotations: d.ingress.annotations ?? NO_ENTRIES,
       tlsSecretName: d.ingress.tlsSecretName,
     } : undefined,
     disruptionBudget: props.disruptionBudget ?? maySpread,
@@ -99,26 +112,26 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
     serviceAccount: {
       name: serviceAccountName,
       create: props.serviceAccount && props.serviceAccountName === undefined ? {
-        annotations: props.serviceAccount.annotations ?? {},
-        labels: props.serviceAccount.labels ?? {},
+        annotations: props.serviceAccount.annotations ?? NO_ENTRIES,
+        labels: props.serviceAccount.labels ?? NO_ENTRIES,
       } : undefined,
       automountToken: props.automountServiceAccountToken?.reason,
     },
-    imagePullSecrets: props.imagePullSecrets ?? [],
-    nodeSelector: props.nodeSelector ?? {},
-    tolerations: props.tolerations ?? [],
+    imagePullSecrets: props.imagePullSecrets ?? NO_ITEMS,
+    nodeSelector: props.nodeSelector ?? NO_ENTRIES,
+    tolerations: props.tolerations ?? NO_ITEMS,
     affinity: props.affinity,
     priorityClassName: props.priorityClassName,
     topologySpread: resolveTopologySpread(props.topologySpread, maySpread),
-    annotations: props.annotations ?? {},
+    annotations: props.annotations ?? NO_ENTRIES,
     ownAnnotations: {
       ...d.ownAnnotations,
       ...unprobedSidecarWaivers(sidecars),
       ...(props.changeCause !== undefined ? { 'kubernetes.io/change-cause': props.changeCause } : {}),
     },
-    podLabels: props.podLabels ?? {},
-    podAnnotations: props.podAnnotations ?? {},
-    ownPodAnnotations: d.ownPodAnnotations ?? {},
+    podLabels: props.podLabels ?? NO_ENTRIES,
+    podAnnotations: props.podAnnotations ?? NO_ENTRIES,
+    ownPodAnnotations: d.ownPodAnnotations ?? NO_ENTRIES,
   };
 }
 
@@ -148,7 +161,7 @@ function resolveSecurity(props: ServingWorkloadProps): ResolvedSecurity {
 }
 
 /** An emptyDir per writable path, shared by every container of the pod. */
-function writableMountsOf(paths: string[]): { [path: string]: Mount } {
+function writableMountsOf(paths: readonly string[]): { [path: string]: Mount } {
   const mounts: { [path: string]: Mount } = {};
   paths.forEach((path, i) => {
     mounts[path] = new ConstructMount(path === '/tmp' ? 'tmp' : `writable-${i}`, { emptyDir: {} }, false);
