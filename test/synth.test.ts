@@ -3,17 +3,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { StagedDir } from '../scripts/staged-dir';
-import { takeOutput, writesToStdout } from '../scripts/synth-args';
+import { StagedDir } from '../constructs/synth/staged-dir';
+import { takeOutput, writesToStdout } from '../constructs/synth/synth-args';
 
 // the module object itself, which jest can spy on (the `fs` binding above only re-exports it)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeFs = require('fs') as typeof fs;
 
-// `npm run synth` (scripts/synth.ts) on a throwaway project whose tiny app fails in chosen ways (MODE).
+// `cdk8s-model-serving synth` (constructs/synth/synth.ts) on a throwaway project whose tiny app fails in chosen ways (MODE).
 const ROOT = path.join(__dirname, '..');
 const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
-const SYNTH = path.join(ROOT, 'scripts', 'synth.ts');
+const CLI = path.join(ROOT, 'constructs', 'cli.ts');
 
 const APP = `
 import * as fs from 'fs';
@@ -87,7 +87,7 @@ interface Result {
 }
 
 function startSynth(mode: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['-r', TSX, SYNTH, ...args], {
+  return spawn(process.execPath, ['-r', TSX, CLI, 'synth', ...args], {
     cwd: project,
     // the throwaway project has no node_modules of its own
     env: { ...process.env, ...env, MODE: mode, NODE_PATH: path.join(ROOT, 'node_modules') },
@@ -228,8 +228,8 @@ describe('takeOutput', () => {
   test('refuses an output given twice or without a folder', () => {
     delete process.env.CDK8S_OUTPUT;
 
-    expect(() => takeOutput(['-o', 'a', '--output', 'b'])).toThrow('the output folder must be given once, as --output <dir> (got ["a","b"])');
-    expect(() => takeOutput(['--output'])).toThrow('the output folder must be given once, as --output <dir> (got true)');
+    expect(() => takeOutput(['-o', 'a', '--output', 'b'])).toThrow('--output must be given once, as --output <value> (got ["a","b"])');
+    expect(() => takeOutput(['--output'])).toThrow('--output must be given once, as --output <value> (got "")');
   });
 });
 
@@ -452,8 +452,10 @@ describe('StagedDir', () => {
       rename.mockRestore();
     }
 
-    expect(path.basename(aside)).toMatch(new RegExp(`^\\.dist-old-dist-${process.pid}-[0-9a-f]{12}$`));
-    expect(path.basename(staged.path)).toMatch(new RegExp(`^\\.dist-new-dist-${process.pid}-[0-9a-f]{12}$`));
+    // pid and start time (field 22 of /proc/<pid>/stat), so a later run can tell a reused pid from this process
+    const startTime = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ')[19];
+    expect(path.basename(aside)).toMatch(new RegExp(`^\\.dist-old-dist-${process.pid}-${startTime}-[0-9a-f]{12}$`));
+    expect(path.basename(staged.path)).toMatch(new RegExp(`^\\.dist-new-dist-${process.pid}-${startTime}-[0-9a-f]{12}$`));
   });
 
   test('a commit whose rollback fails reports both errors and keeps the old copy', () => {

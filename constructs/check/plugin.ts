@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 
+import { groupByEnvironment } from '../internal/environment-folder';
 import { checkManifests, summarize } from './check';
 import { describeObject, Finding } from './findings';
 import { loadCustomResourceDefinitions, parseManifests } from './load';
@@ -67,14 +68,17 @@ export class ManifestCheckValidation {
     if (crds.problems.length > 0) {
       throw new Error(`cannot read CustomResourceDefinitions: ${crds.problems.join('; ')}`);
     }
-    const items = [];
     const findings: Finding[] = [];
-    for (const manifest of context.manifests) {
-      const parsed = parseManifests(fs.readFileSync(manifest, 'utf-8'), manifest);
-      items.push(...parsed.items);
-      findings.push(...parsed.findings);
+    // Each environment folder (dist/<env>/) is applied on its own, so it is checked as a set of its own.
+    for (const manifests of groupByEnvironment(context.manifests)) {
+      const items = [];
+      for (const manifest of manifests) {
+        const parsed = parseManifests(fs.readFileSync(manifest, 'utf-8'), manifest);
+        items.push(...parsed.items);
+        findings.push(...parsed.findings);
+      }
+      findings.push(...checkManifests(items, { strict: this.strict, customResourceDefinitions: crds.definitions }));
     }
-    findings.push(...checkManifests(items, { strict: this.strict, customResourceDefinitions: crds.definitions }));
     const summary = summarize(findings, this.strict);
     const byRule = new Map<string, Finding[]>();
     for (const f of findings.filter(x => x.waived === undefined)) {

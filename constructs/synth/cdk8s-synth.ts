@@ -1,4 +1,4 @@
-// Runs `cdk8s synth` for scripts/synth.ts, and stops it and the app it started on a signal.
+// Runs `cdk8s synth` for synth.ts, and stops it and the app it started on a signal.
 //
 // Fast path: the cdk8s CLI spends most of its ~0.7 s start-up loading every command (import, init) and yargs'
 // command folder. We load only its synth command (cdk8s-cli 2.207.60, pinned: `lib/cli/cmds/synth.js`, a yargs
@@ -28,13 +28,18 @@ export function cliDir(): string {
   return path.dirname(require.resolve('cdk8s-cli/package.json'));
 }
 
-/** Spawns with a process group of its own (so a signal reaches the app, not just its shell) and tracks it. */
+/**
+ * Spawns with a process group of its own (so a signal reaches the app, not just its shell) and tracks it. The
+ * `appEnv` of the run is added to the child's environment.
+ */
 function trackedSpawn(...args: Parameters<typeof childProcess.spawn>): ChildProcess {
   const first = children.size === 0;
-  const [command, argsOrOptions, maybeOptions] = args as [string, readonly string[] | object | undefined, object | undefined];
+  type Options = { env?: NodeJS.ProcessEnv } | undefined;
+  const [command, argsOrOptions, maybeOptions] = args as [string, readonly string[] | Options, Options];
+  const withEnv = (options: Options) => ({ ...options, env: { ...(options?.env ?? process.env), ...appEnv }, detached: true });
   const child = Array.isArray(argsOrOptions)
-    ? originalSpawn(command, argsOrOptions, { ...maybeOptions, detached: true })
-    : originalSpawn(command, { ...(argsOrOptions as object), detached: true });
+    ? originalSpawn(command, argsOrOptions, withEnv(maybeOptions))
+    : originalSpawn(command, withEnv(argsOrOptions as Options));
   children.add(child);
   if (child.pid !== undefined) {
     groups.add(child.pid);
@@ -51,7 +56,17 @@ function trackedSpawn(...args: Parameters<typeof childProcess.spawn>): ChildProc
   return child;
 }
 let preload: (() => void) | undefined;
+let appEnv: NodeJS.ProcessEnv = {};
 const originalSpawn = childProcess.spawn;
+/** `process.exit`, which the CLI calls itself; we stand in for it while the CLI runs, and exit through this. */
+export const exitProcess: (code?: number) => never = process.exit.bind(process);
+
+/** What the CLI asked for by calling `process.exit` while it ran in this process. */
+class CliExit extends Error {
+  constructor(public readonly code: number) {
+    super(`the cdk8s CLI exited with status ${code}`);
+  }
+}
 
 /**
  * synth.js needs `lib/import/dispatch.js` (the `cdk8s import` machinery, ~0.15 s to load) only for Helm output with
@@ -98,19 +113,28 @@ function loadSynthCommand(): SynthCommand | undefined {
 /** The cdk8s CLI's error when the app exits non-zero. */
 const APP_FAILED = /^command ".*" at .* returned a non-zero exit code \d+$/s;
 
+/** Runs the CLI's synth handler; a `process.exit` it calls (after a failed validation, say) ends the run, not the process. */
 async function runInProcess(command: SynthCommand, args: string[]): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yargs = require(require.resolve('yargs', { paths: [cliDir()] })) as (args: string[]) => { env(prefix: string): { help(): unknown } };
   const argv = command.builder(yargs(args).env('CDK8S').help()).parse();
+  process.exit = ((code?: number) => {
+    throw new CliExit(code ?? Number(process.exitCode ?? 0));
+  }) as typeof process.exit;
   try {
     await command.handler(argv);
     return 0;
   } catch (e) {
+    if (e instanceof CliExit) {
+      return e.code;
+    }
     // What the cdk8s binary prints and returns on an error, except when the app failed: it has said why on
     // stderr already, and the CLI's stack trace would bury that.
     const error = e as Error;
     console.error(APP_FAILED.test(error.message) ? error.message : error.stack);
     return 1;
+  } finally {
+    process.exit = exitProcess;
   }
 }
 
@@ -123,18 +147,27 @@ function runBinary(args: string[]): Promise<number> {
   });
 }
 
+/** How `cdk8sSynth` runs the app. */
+export interface Cdk8sSynthOptions {
+  /** Called once the app has started, to use the otherwise idle wait (see synth.ts). */
+  readonly whileAppRuns?: () => void;
+  /** Added to the environment of the processes the CLI starts (the app). */
+  readonly appEnv?: NodeJS.ProcessEnv;
+}
+
 /**
- * Runs `cdk8s synth <args>` and resolves to its exit status. (The CLI may also call `process.exit` itself.)
- * `whileAppRuns` is called once the app has started, to use the otherwise idle wait (see synth.ts).
+ * Runs `cdk8s synth <args>` and resolves to its exit status: 0 when the app and the validations succeeded (the CLI
+ * exits 2 for a failed validation, 1 for everything else).
  */
-export async function cdk8sSynth(args: string[], whileAppRuns?: () => void): Promise<number> {
-  const command = loadSynthCommand();
-  if (!command) {
-    return runBinary(args);
-  }
-  preload = whileAppRuns;
+export async function cdk8sSynth(args: string[], options: Cdk8sSynthOptions = {}): Promise<number> {
+  appEnv = options.appEnv ?? {};
   childProcess.spawn = trackedSpawn as typeof childProcess.spawn;
   try {
+    const command = loadSynthCommand();
+    if (!command) {
+      return await runBinary(args);
+    }
+    preload = options.whileAppRuns;
     return await runInProcess(command, args);
   } finally {
     childProcess.spawn = originalSpawn;
