@@ -152,13 +152,13 @@ describe.each([
   });
 });
 
-test('a failing validation plugin leaves dist/ intact', async () => {
+test('a failing validation plugin leaves dist/ intact and exits 1', async () => {
   const before = await givenAPreviousDist();
   fs.appendFileSync(path.join(project, 'cdk8s.yaml'), 'validations:\n  - package: ./plugin.js\n    version: 0.1.0\n    class: Reject\n');
 
   const result = await synth('changed');
 
-  expect(result.status).not.toBe(0);
+  expect(result.status).toBe(1);
   expect(result.output).toContain('reject-all');
   expect(readTree(path.join(project, 'dist'))).toEqual(before);
   expect(tempFolders()).toEqual([]);
