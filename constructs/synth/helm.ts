@@ -61,12 +61,12 @@ export function buildHelmCharts(outdir: string, name: string): void {
   const chart = parse(fs.readFileSync(path.join(scratch, CHART_FILE), 'utf8')) as Record<string, unknown>;
   const templates = path.join(scratch, 'templates');
   const environments = fs.existsSync(templates)
-    ? fs.readdirSync(templates).filter(entry => fs.existsSync(path.join(templates, entry, ENVIRONMENT_MARKER)))
+    ? fs.readdirSync(templates).filter(entry => fs.existsSync(path.join(templates, entry, ENVIRONMENT_MARKER))).sort()
     : [];
   if (environments.length === 0) {
     writeChart(outdir, scratch, templates, { ...chart, name });
   } else {
-    const strays = fs.readdirSync(templates).filter(entry => !environments.includes(entry) && entry !== CONSTRUCT_METADATA_FILE);
+    const strays = fs.readdirSync(templates).filter(entry => !environments.includes(entry) && entry !== CONSTRUCT_METADATA_FILE).sort();
     if (strays.length > 0) {
       throw new HelmChartError(`with environment folders, every manifest belongs in one; found ${strays.join(', ')} beside ${environments.join(', ')}`);
     }
