@@ -39,6 +39,14 @@ describe('usage errors exit 2 before the app runs', () => {
   });
 });
 
+test('--stdout prints the manifests and writes no folder', async () => {
+  const result = await synth('ok', ['--stdout']);
+
+  expect(result.status).toBe(0);
+  expect(result.output.match(/^kind: ConfigMap$/gm)).toHaveLength(2);
+  expect(fs.readdirSync(project).filter(f => f === 'dist' || f.startsWith('.dist-'))).toEqual([]);
+});
+
 describe('a failed synth exits 1', () => {
   test('when a validation fails (the cdk8s CLI would exit 2)', async () => {
     useValidation('Reject');
