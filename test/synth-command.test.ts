@@ -1,9 +1,10 @@
 // `cdk8s-model-serving synth` as a command: exit statuses, usage errors, bad props, TypeScript apps, no registry.
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
 import { fastAppCommand } from '../constructs/synth/app-command';
-import { project, ROOT, synth, tempFolders, useThrowawayProject, useValidation } from './synth-project';
+import { CLI, project, ROOT, synth, tempFolders, TSX, useThrowawayProject, useValidation } from './synth-project';
 
 useThrowawayProject();
 jest.setTimeout(60_000);
@@ -29,6 +30,14 @@ describe('usage errors exit 2 before the app runs', () => {
     expect(result.output).not.toContain('Synthesizing application');
     expect(fs.existsSync(path.join(project, 'dist'))).toBe(false);
     expect(tempFolders()).toEqual([]);
+  });
+
+  test('the command\'s own help lists synth beside check', () => {
+    const help = spawnSync(process.execPath, ['-r', TSX, CLI, '--help'], { encoding: 'utf8' });
+
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: cdk8s-model-serving check');
+    expect(help.stdout).toContain('Usage: cdk8s-model-serving synth [cdk8s synth options]');
   });
 
   test('--help prints the usage and exits 0', async () => {

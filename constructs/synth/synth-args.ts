@@ -144,7 +144,7 @@ export function readSynthOptions(args: string[], config: Cdk8sConfig): SynthOpti
   if (unknown.length > 0) {
     return `unknown option ${unknown.map(key => (key.length === 1 ? `-${key}` : `--${key}`)).join(', ')}`;
   }
-  const positional = (given._ as unknown[]).filter(x => x !== 'synth');
+  const positional = given._ as unknown[];
   if (positional.length > 0) {
     return `unexpected argument ${positional.map(x => JSON.stringify(String(x))).join(', ')}`;
   }
