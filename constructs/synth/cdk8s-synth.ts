@@ -36,6 +36,9 @@ function trackedSpawn(...args: Parameters<typeof childProcess.spawn>): ChildProc
   const first = children.size === 0;
   type Options = { env?: NodeJS.ProcessEnv } | undefined;
   const [command, argsOrOptions, maybeOptions] = args as [string, readonly string[] | Options, Options];
+  if (early && !early.claimed && command === early.app && (!Array.isArray(argsOrOptions) || argsOrOptions.length === 0)) {
+    return claimEarlyApp(early);
+  }
   const withEnv = (options: Options) => ({ ...options, env: { ...(options?.env ?? process.env), ...appEnv }, detached: true });
   const child = Array.isArray(argsOrOptions)
     ? originalSpawn(command, argsOrOptions, withEnv(maybeOptions))
@@ -57,6 +60,76 @@ function trackedSpawn(...args: Parameters<typeof childProcess.spawn>): ChildProc
 }
 let preload: (() => void) | undefined;
 let appEnv: NodeJS.ProcessEnv = {};
+
+/**
+ * The app, started before the CLI is loaded: loading the CLI's synth command takes a few hundred milliseconds that
+ * the app can use. The CLI's own spawn of the same command gets this process instead; events it missed are replayed.
+ */
+interface EarlyApp {
+  readonly app: string;
+  readonly outdir: string;
+  readonly child: ChildProcess;
+  claimed: boolean;
+  exited?: [number | null, NodeJS.Signals | null];
+  failed?: Error;
+}
+let early: EarlyApp | undefined;
+
+/** Starts the app as the CLI's `synthApp` does (through a shell, stdout piped, CDK8S_OUTDIR set). */
+function startEarlyApp(start: EarlyStart): EarlyApp {
+  const env = {
+    ...process.env,
+    CDK8S_OUTDIR: start.outdir,
+    CDK8S_RECORD_CONSTRUCT_METADATA: process.env.CDK8S_RECORD_CONSTRUCT_METADATA ?? String(start.recordMetadata),
+  };
+  const child = trackedSpawn(start.app, [], { shell: true, stdio: ['inherit', 'pipe', 'inherit'], env });
+  const started: EarlyApp = { app: start.app, outdir: path.resolve(start.outdir), child, claimed: false };
+  child.stdout?.resume(); // the CLI ignores the app's stdout; a full pipe must not stall the app until it listens
+  child.once('exit', (code, signal) => started.exited = [code, signal]);
+  child.once('error', e => started.failed = e);
+  return started;
+}
+
+function claimEarlyApp(started: EarlyApp): ChildProcess {
+  started.claimed = true;
+  setImmediate(() => {
+    if (started.failed) {
+      started.child.emit('error', started.failed);
+    } else if (started.exited) {
+      started.child.emit('exit', ...started.exited);
+    }
+  });
+  return started.child;
+}
+
+/** Stops an early app the CLI never asked for (it failed before running the app). */
+async function abandonEarlyApp(): Promise<void> {
+  if (early && !early.claimed && !early.exited && early.child.pid !== undefined) {
+    const exited = new Promise(resolve => early!.child.once('exit', resolve));
+    signalGroup(early.child.pid, 'SIGKILL');
+    await exited;
+  }
+  early = undefined;
+}
+
+/**
+ * The CLI empties its output folder before it runs the app; the early app's folder is new and already being written.
+ * Returns the function that undoes the patch.
+ */
+function keepEarlyOutput(): () => void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fsExtra = require(require.resolve('fs-extra', { paths: [cliDir()] })) as { rmSync: typeof fs.rmSync };
+  const rmSync = fsExtra.rmSync;
+  fsExtra.rmSync = ((target: fs.PathLike, options?: fs.RmOptions) => {
+    if (early && path.resolve(String(target)) === early.outdir) {
+      return;
+    }
+    rmSync(target, options);
+  }) as typeof fs.rmSync;
+  return () => {
+    fsExtra.rmSync = rmSync;
+  };
+}
 const originalSpawn = childProcess.spawn;
 /** `process.exit`, which the CLI calls itself; we stand in for it while the CLI runs, and exit through this. */
 export const exitProcess: (code?: number) => never = process.exit.bind(process);
@@ -118,6 +191,7 @@ async function runInProcess(command: SynthCommand, args: string[]): Promise<numb
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yargs = require(require.resolve('yargs', { paths: [cliDir()] })) as (args: string[]) => { env(prefix: string): { help(): unknown } };
   const argv = command.builder(yargs(args).env('CDK8S').help()).parse();
+  const restoreRm = keepEarlyOutput();
   process.exit = ((code?: number) => {
     throw new CliExit(code ?? Number(process.exitCode ?? 0));
   }) as typeof process.exit;
@@ -135,6 +209,7 @@ async function runInProcess(command: SynthCommand, args: string[]): Promise<numb
     return 1;
   } finally {
     process.exit = exitProcess;
+    restoreRm();
   }
 }
 
@@ -153,6 +228,15 @@ export interface Cdk8sSynthOptions {
   readonly whileAppRuns?: () => void;
   /** Added to the environment of the processes the CLI starts (the app). */
   readonly appEnv?: NodeJS.ProcessEnv;
+  /** Start the app before loading the CLI: only for a plain synth into a new folder, with `--app` and `--output` of these values. */
+  readonly early?: EarlyStart;
+}
+
+/** How the CLI will run the app: the command, the new folder it writes, whether it records construct metadata (validations on). */
+export interface EarlyStart {
+  readonly app: string;
+  readonly outdir: string;
+  readonly recordMetadata: boolean;
 }
 
 /**
@@ -161,15 +245,23 @@ export interface Cdk8sSynthOptions {
  */
 export async function cdk8sSynth(args: string[], options: Cdk8sSynthOptions = {}): Promise<number> {
   appEnv = options.appEnv ?? {};
+  preload = options.whileAppRuns;
   childProcess.spawn = trackedSpawn as typeof childProcess.spawn;
   try {
+    if (options.early && !process.env.CDK8S_SYNTH_SPAWN_CLI) {
+      early = startEarlyApp(options.early);
+    }
     const command = loadSynthCommand();
     if (!command) {
+      if (early) {
+        await abandonEarlyApp();
+        fs.rmSync(options.early!.outdir, { recursive: true, force: true });
+      }
       return await runBinary(args);
     }
-    preload = options.whileAppRuns;
     return await runInProcess(command, args);
   } finally {
+    await abandonEarlyApp();
     childProcess.spawn = originalSpawn;
   }
 }

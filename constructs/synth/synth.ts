@@ -97,9 +97,13 @@ function appEnvironment(): NodeJS.ProcessEnv {
 /** Set on the first signal: from then on the signal handler decides how the process exits, and nothing is swapped in. */
 let stopping = false;
 
-/** Lets pending signals be handled: a signal that arrived while validation kept the thread busy is seen before a swap. */
+/**
+ * Lets pending signals be handled: a signal that arrived while validation kept the thread busy is seen before a swap.
+ * Node runs signal handlers when its event loop polls; an immediate set from within the check phase runs in the next
+ * one, so the second immediate comes after at least one poll.
+ */
 function signalsHandled(): Promise<boolean> {
-  return new Promise(resolve => setImmediate(() => resolve(stopping)));
+  return new Promise(resolve => setImmediate(() => setImmediate(() => resolve(stopping))));
 }
 
 /** Never settles: the signal handler ends the process. */
@@ -152,7 +156,8 @@ async function synth(args: string[]): Promise<number> {
   if (app === undefined) {
     return usageError('no app to synthesize: set `app` in cdk8s.yaml or pass --app <command>');
   }
-  const appArgs = ['--app', fastAppCommand(app, tsxHook()) ?? app];
+  const appCommand = fastAppCommand(app, tsxHook()) ?? app;
+  const appArgs = ['--app', appCommand];
   const appEnv = appEnvironment();
   if (options.stdout) {
     // nothing is written to a folder
@@ -186,9 +191,12 @@ async function synth(args: string[]): Promise<number> {
     return EXIT_FAILED;
   };
 
+  const validations = options.validate && (typeof config.validations === 'string' || (Array.isArray(config.validations) && config.validations.length > 0));
   const status = await cdk8sSynth([...taken.rest, ...appArgs, '--output', staged.path], {
     whileAppRuns: preloadLocalPlugins(config, options.validate),
     appEnv,
+    // a Helm synth writes its chart scaffolding first and the app into templates/: the CLI starts that app itself
+    early: options.helm ? undefined : { app: appCommand, outdir: staged.path, recordMetadata: validations },
   });
   if (await signalsHandled()) {
     return waitForSignalHandler();
