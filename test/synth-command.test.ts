@@ -56,6 +56,21 @@ test('--stdout prints the manifests and writes no folder', async () => {
   expect(fs.readdirSync(project).filter(f => f === 'dist' || f.startsWith('.dist-'))).toEqual([]);
 });
 
+test('an app that exits before the CLI is loaded, after filling its stdout pipe, is synthesized', async () => {
+  fs.writeFileSync(path.join(project, 'app.sh'), [
+    'mkdir -p "$CDK8S_OUTDIR"',
+    'printf "apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: quick\\n" > "$CDK8S_OUTDIR/quick.k8s.yaml"',
+    'head -c 300000 /dev/zero | tr "\\0" x', // more than a pipe holds
+  ].join('\n'));
+  fs.writeFileSync(path.join(project, 'cdk8s.yaml'), 'language: typescript\napp: sh app.sh\n');
+
+  const result = await synth('ok');
+
+  expect(result.status).toBe(0);
+  expect(fs.readdirSync(path.join(project, 'dist'))).toEqual(['quick.k8s.yaml']);
+  expect(fs.readFileSync(path.join(project, 'dist', 'quick.k8s.yaml'), 'utf8')).toContain('name: quick');
+});
+
 describe('a failed synth exits 1', () => {
   test('when a validation fails (the cdk8s CLI would exit 2)', async () => {
     useValidation('Reject');
