@@ -36,8 +36,11 @@ function trackedSpawn(...args: Parameters<typeof childProcess.spawn>): ChildProc
   const first = children.size === 0;
   type Options = { env?: NodeJS.ProcessEnv } | undefined;
   const [command, argsOrOptions, maybeOptions] = args as [string, readonly string[] | Options, Options];
-  if (early && !early.claimed && command === early.app && (!Array.isArray(argsOrOptions) || argsOrOptions.length === 0)) {
-    return claimEarlyApp(early);
+  if (early && !early.claimed) {
+    if (command === early.app && (!Array.isArray(argsOrOptions) || argsOrOptions.length === 0)) {
+      return claimEarlyApp(early);
+    }
+    dropEarlyApp(early); // the CLI runs something else: never let two apps write one folder
   }
   const withEnv = (options: Options) => ({ ...options, env: { ...(options?.env ?? process.env), ...appEnv }, detached: true });
   const child = Array.isArray(argsOrOptions)
@@ -100,6 +103,15 @@ function claimEarlyApp(started: EarlyApp): ChildProcess {
     }
   });
   return started.child;
+}
+
+/** Kills an early app the CLI did not ask for, at once, and empties its folder. */
+function dropEarlyApp(started: EarlyApp): void {
+  started.claimed = true;
+  if (started.child.pid !== undefined) {
+    signalGroup(started.child.pid, 'SIGKILL');
+  }
+  fs.rmSync(started.outdir, { recursive: true, force: true });
 }
 
 /** Stops an early app the CLI never asked for (it failed before running the app). */
