@@ -1,7 +1,7 @@
 // The `cdk8s synth` options of `cdk8s-model-serving synth`, read the way the CLI reads them (its yargs, `CDK8S_*`
 // variables, cdk8s.yaml), checked up front so a usage error exits 2 before the app runs, and the folder options
 // taken out so we can hand the CLI our own (the staged folder, a faster app command).
-import { cliDir } from './cdk8s-synth';
+import { cliDir } from './cdk8s-cli';
 
 type Argv = Record<string, unknown>;
 

@@ -8,10 +8,11 @@ import * as path from 'path';
 import { parse } from 'yaml';
 
 import { fastAppCommand } from './app-command';
-import { cdk8sSynth, exitProcess, killChildren, stopChildren } from './cdk8s-synth';
+import { cdk8sSynth, exitProcess } from './cdk8s-synth';
 import { buildHelmCharts, chartNameOf, HelmChartError, projectName } from './helm';
 import { removeConstructMetadata } from './manifest-tree';
 import { OutputFolderError, resolveOutputFolder } from './output-folder';
+import { killChildren, stopChildren } from './process-groups';
 import { StagedDir } from './staged-dir';
 import { Cdk8sConfig, readSynthOptions, takeApp, takeOutput } from './synth-args';
 
