@@ -1,7 +1,5 @@
 // The example app: four real model deployments, written once, synthesized per environment into dist/<env>/.
 // This is the only file that reads the environment; `npm run synth` runs it.
-import * as path from 'path';
-
 import { buildEnvironment, buildGitOps } from './app/charts';
 import { ENVIRONMENTS } from './app/environments';
 import { SettingsError, settingsFromEnvironment } from './app/settings';
@@ -16,11 +14,10 @@ function isInputError(e: unknown): e is Error {
 if (require.main === module) {
   try {
     const settings = settingsFromEnvironment(process.env);
-    const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-    // Build every environment before writing any, so a bad prop in one leaves all folders unwritten.
-    const apps = ENVIRONMENTS.map(environment =>
-      buildEnvironment(new ServingApp({ outdir: path.join(outdir, environment.name) }), environment, settings));
-    apps.push(buildGitOps(new ServingApp({ outdir: path.join(outdir, 'argocd') }), settings));
+    // Each environment's own folder, dist/<env>/, checked and applied as a set of its own. Every app is built before
+    // any is written, so a bad prop in one leaves all folders unwritten.
+    const apps = ENVIRONMENTS.map(environment => buildEnvironment(new ServingApp({ environment: environment.name }), environment, settings));
+    apps.push(buildGitOps(new ServingApp({ environment: 'argocd' }), settings));
     apps.forEach(app => app.synth());
   } catch (e) {
     if (!isInputError(e)) {

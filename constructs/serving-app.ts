@@ -2,9 +2,25 @@ import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { InvalidPropsError } from './internal/problems';
+import { ENVIRONMENT_NAME, markEnvironmentFolder } from './kubernetes-rules';
 import { ChartNamer, chartToKube, resourceFileName } from './serving-app/charts';
 import { resolveDependencies, SynthCache, validateApp } from './serving-app/prepare';
 import { saveDocs, stringifyDocs } from './serving-app/yaml';
+
+/**
+ * Props of `ServingApp`: those of the cdk8s `App`, and the environment it synthesizes.
+ */
+export interface ServingAppProps extends AppProps {
+  /**
+   * The environment this app synthesizes, e.g. `staging`: its manifests go to `<outdir>/<environment>/`, a folder
+   * marked as that environment's complete set, which the synth and the validation plugin check on their own and
+   * `--format helm` turns into one chart. A DNS-1123 label. One `ServingApp` per environment, all with the same
+   * `outdir`.
+   * @default - no environment: manifests go to `outdir`
+   */
+  readonly environment?: string;
+}
 
 /**
  * A drop-in replacement for the cdk8s `App` that synthesizes in time linear in the size of the app.
@@ -25,10 +41,20 @@ import { saveDocs, stringifyDocs } from './serving-app/yaml';
  * override is called wherever `App` calls it.
  */
 export class ServingApp extends App {
+  /** The environment this app synthesizes, if any; its manifests then go to `<outdir>/<environment>/` (`this.outdir`). */
+  public readonly environment?: string;
   private readonly recordMetadata: boolean;
 
-  constructor(props: AppProps = {}) {
-    super(props);
+  constructor(props: ServingAppProps = {}) {
+    const { environment, ...appProps } = props;
+    if (environment !== undefined && (typeof environment !== 'string' || !ENVIRONMENT_NAME.test(environment) || environment.length > 63)) {
+      throw new InvalidPropsError('ServingApp', 'app', [
+        `environment ${JSON.stringify(environment)} must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)`,
+      ]);
+    }
+    // the root is resolved as `App` does, so `CDK8S_OUTDIR` (the synth's staged folder) still wins over the default
+    super(environment === undefined ? appProps : { ...appProps, outdir: path.join(appProps.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist', environment) });
+    this.environment = environment;
     // same default as the private `App.recordConstructMetadata`
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }
@@ -66,6 +92,9 @@ export class ServingApp extends App {
 
     if (this.recordMetadata) {
       this.writeMetadata(this.charts.flatMap(chartToKube));
+    }
+    if (this.environment !== undefined) {
+      markEnvironmentFolder(this.outdir, this.environment);
     }
   }
 

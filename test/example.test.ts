@@ -288,11 +288,11 @@ describe('running main.ts as cdk8s does', () => {
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.files).toEqual([
-      'argocd', 'argocd/applications.k8s.yaml',
-      'local', 'local/0000-namespace.k8s.yaml', 'local/0001-jokemeter.k8s.yaml', 'local/0002-half-plus-two.k8s.yaml',
-      'production', 'production/0000-namespace.k8s.yaml', 'production/0001-purchase-predict.k8s.yaml', 'production/0002-jokemeter.k8s.yaml',
+      'argocd', 'argocd/.cdk8s-environment', 'argocd/applications.k8s.yaml',
+      'local', 'local/.cdk8s-environment', 'local/0000-namespace.k8s.yaml', 'local/0001-jokemeter.k8s.yaml', 'local/0002-half-plus-two.k8s.yaml',
+      'production', 'production/.cdk8s-environment', 'production/0000-namespace.k8s.yaml', 'production/0001-purchase-predict.k8s.yaml', 'production/0002-jokemeter.k8s.yaml',
       'production/0003-half-plus-two.k8s.yaml', 'production/0004-celestial-bodies-classifier.k8s.yaml',
-      'staging', 'staging/0000-namespace.k8s.yaml', 'staging/0001-purchase-predict.k8s.yaml', 'staging/0002-jokemeter.k8s.yaml',
+      'staging', 'staging/.cdk8s-environment', 'staging/0000-namespace.k8s.yaml', 'staging/0001-purchase-predict.k8s.yaml', 'staging/0002-jokemeter.k8s.yaml',
       'staging/0003-half-plus-two.k8s.yaml', 'staging/0004-celestial-bodies-classifier.k8s.yaml',
     ]);
     expect(result.read('production/0001-purchase-predict.k8s.yaml')).toContain('image: gcr.io/my-gcp-project/purchase-predict-api:3f2a9c1');

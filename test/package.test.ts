@@ -7,7 +7,7 @@ import * as ts from 'typescript';
 import * as YAML from 'yaml';
 
 const root = path.join(__dirname, '..');
-const peers = ['cdk8s', 'constructs', 'cdk8s-plus-28']
+const peers = ['cdk8s', 'constructs', 'cdk8s-plus-28', 'cdk8s-cli']
   .map(name => `${name}@${JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version}`);
 
 const CONSUMER_TS = `
@@ -149,3 +149,67 @@ test('the installed package ships the CRDs, emits an Argo CD Application, and it
   expect(run.stdout).toContain('[schema/unknown-field]');
   expect(run.stdout).not.toContain('schema/unknown-kind');
 }, 60_000);
+
+describe('npx cdk8s-model-serving synth in the consumer', () => {
+  /** The consumer's app as the cdk8s template writes it: `new App()` writes where the synth says (CDK8S_OUTDIR). */
+  const APP = CONSUMER_TS.replace("new App({ outdir: 'dist' })", 'new App()');
+  const synthIn = (args: string[] = []) => spawnSync(path.join(project, 'node_modules', '.bin', 'cdk8s-model-serving'), ['synth', ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    // npx may not fetch ts-node: the template's app command must run through the package's tsx
+    env: { ...process.env, npm_config_offline: 'true' },
+  });
+
+  beforeAll(() => {
+    fs.writeFileSync(path.join(project, 'synth-app.ts'), APP);
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), [
+      'language: typescript',
+      'app: npx ts-node synth-app.ts',
+      'output: manifests',
+      'validations:',
+      '  - package: ./node_modules/cdk8s-model-serving',
+      '    version: 0.1.0',
+      '    class: ManifestCheckValidation',
+      '    properties:',
+      '      strict: true',
+    ].join('\n'));
+  });
+
+  test('writes a clean output folder: manifests only, checked', () => {
+    const run = synthIn();
+
+    expect(run.stdout).toMatch(/Status\s+│ success/);
+    expect(run.status).toBe(0);
+    expect(fs.readdirSync(path.join(project, 'manifests'))).toEqual(['models.k8s.yaml']);
+    const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(project, 'manifests', 'models.k8s.yaml'), 'utf8')).map(d => d.toJSON());
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toContain('Deployment/jokemeter');
+  }, 60_000);
+
+  test('writes a clean Helm chart', () => {
+    const run = synthIn(['--format', 'helm', '--chart-version', '1.2.3']);
+
+    expect(run.status).toBe(0);
+    expect(fs.readdirSync(path.join(project, 'manifests')).sort()).toEqual(['Chart.yaml', 'README.md', 'templates']);
+    expect(YAML.parse(fs.readFileSync(path.join(project, 'manifests', 'Chart.yaml'), 'utf8'))).toMatchObject({ apiVersion: 'v2', name: 'consumer', version: '1.2.3' });
+    expect(fs.readdirSync(path.join(project, 'manifests', 'templates'))).toEqual(['models.k8s.yaml']);
+  }, 60_000);
+
+  test('prints bad props without a stack trace, exits 1 and keeps the output folder', () => {
+    const before = fs.readdirSync(path.join(project, 'manifests'));
+    fs.writeFileSync(path.join(project, 'synth-app.ts'), APP.replace("'peterwolf/jokemeter:lr'", "'peterwolf/jokemeter:latest'"));
+    try {
+      const run = synthIn();
+
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain("ModelServingApp 'models/jokemeter': image 'peterwolf/jokemeter:latest' must not use the floating tag 'latest'");
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      expect(fs.readdirSync(path.join(project, 'manifests'))).toEqual(before);
+    } finally {
+      fs.writeFileSync(path.join(project, 'synth-app.ts'), APP);
+    }
+  }, 60_000);
+
+  test('exits 2 on a usage error', () => {
+    expect(synthIn(['--chart-version', 'one']).status).toBe(2);
+  }, 60_000);
+});

@@ -1,133 +1,17 @@
-import { ChildProcess, spawn, spawnSync } from 'child_process';
+// `cdk8s-model-serving synth` on a throwaway project: the output folder, failures, signals and leftovers.
+import { ChildProcess, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 
-import { StagedDir } from '../scripts/staged-dir';
-import { takeOutput, writesToStdout } from '../scripts/synth-args';
+import { StagedDir } from '../constructs/synth/staged-dir';
+import { takeOutput, writesToStdout } from '../constructs/synth/synth-args';
+import { finish, givenAPreviousDist, project, readTree, Result, startSynth, synth, tempFolders, useThrowawayProject } from './synth-project';
 
 // the module object itself, which jest can spy on (the `fs` binding above only re-exports it)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeFs = require('fs') as typeof fs;
 
-// `npm run synth` (scripts/synth.ts) on a throwaway project whose tiny app fails in chosen ways (MODE).
-const ROOT = path.join(__dirname, '..');
-const TSX = path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
-const SYNTH = path.join(ROOT, 'scripts', 'synth.ts');
-
-const APP = `
-import * as fs from 'fs';
-import * as path from 'path';
-import { ApiObject, App, Chart } from 'cdk8s';
-
-const mode = process.env.MODE ?? 'ok';
-const app = new App();
-for (const id of ['a', 'b']) {
-  new ApiObject(new Chart(app, id), 'config', { apiVersion: 'v1', kind: 'ConfigMap', data: { mode } });
-}
-if (mode === 'throw') {
-  throw new Error('the app failed');
-}
-if (mode === 'fail-midway') {
-  // a.k8s.yaml is written, then writing b.k8s.yaml fails, as on a full disk
-  fs.mkdirSync(path.join(app.outdir, 'b.k8s.yaml'), { recursive: true });
-}
-if (mode === 'hang') {
-  if (process.env.IGNORE_SIGINT) {
-    process.on('SIGINT', () => undefined);
-  }
-  fs.mkdirSync(app.outdir, { recursive: true });
-  fs.writeFileSync(path.join(app.outdir, 'partial.k8s.yaml'), 'kind: Partial\\n');
-  fs.writeFileSync('app.pid', String(process.pid));
-  setTimeout(() => process.exit(3), 20_000).unref(); // never outlive a failed test for long
-  setInterval(() => {
-    fs.mkdirSync(app.outdir, { recursive: true });
-    fs.writeFileSync(path.join(app.outdir, 'late.k8s.yaml'), 'kind: Late\\n');
-  }, 50);
-} else {
-  app.synth();
-}
-`;
-
-const PLUGIN = `
-const fs = require('fs');
-class Reject {
-  validate(context) {
-    context.report.addViolation({ ruleName: 'reject-all', recommendation: 'none', fix: 'none', violatingResources: [] });
-    context.report.submit('failure');
-  }
-}
-class Accept {
-  validate(context) {
-    context.report.submit('success');
-  }
-}
-function warmUp() {
-  fs.writeFileSync('warmed-up', String(process.pid));
-}
-module.exports = { Accept, Reject, warmUp };
-`;
-
-let project: string;
-
-beforeEach(() => {
-  project = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-test-'));
-  fs.writeFileSync(path.join(project, 'app.ts'), APP);
-  fs.writeFileSync(path.join(project, 'plugin.js'), PLUGIN);
-  fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: node -r ${TSX} app.ts\n`);
-});
-
-afterEach(() => {
-  fs.rmSync(project, { recursive: true, force: true });
-});
-
-interface Result {
-  readonly status: number | null;
-  readonly output: string;
-}
-
-function startSynth(mode: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  return spawn(process.execPath, ['-r', TSX, SYNTH, ...args], {
-    cwd: project,
-    // the throwaway project has no node_modules of its own
-    env: { ...process.env, ...env, MODE: mode, NODE_PATH: path.join(ROOT, 'node_modules') },
-  });
-}
-
-function finish(child: ChildProcess): Promise<Result> {
-  let output = '';
-  child.stdout?.on('data', d => output += d);
-  child.stderr?.on('data', d => output += d);
-  return new Promise(resolve => child.once('exit', status => resolve({ status, output })));
-}
-
-function synth(mode: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Result> {
-  return finish(startSynth(mode, args, env));
-}
-
-/** Every file under `dir`, relative path to content. */
-function readTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const full = path.join(entry.parentPath, entry.name);
-      files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  }
-  return files;
-}
-
-function tempFolders(): string[] {
-  return fs.readdirSync(project).filter(f => f.startsWith('.dist-'));
-}
-
-/** A dist/ from an earlier successful synth, plus a file the user put there. */
-async function givenAPreviousDist(): Promise<Record<string, string>> {
-  const first = await synth('ok');
-  expect(first.status).toBe(0);
-  fs.writeFileSync(path.join(project, 'dist', 'notes.txt'), 'kept until the next successful synth');
-  return readTree(path.join(project, 'dist'));
-}
+useThrowawayProject();
 
 jest.setTimeout(60_000);
 
@@ -228,8 +112,8 @@ describe('takeOutput', () => {
   test('refuses an output given twice or without a folder', () => {
     delete process.env.CDK8S_OUTPUT;
 
-    expect(() => takeOutput(['-o', 'a', '--output', 'b'])).toThrow('the output folder must be given once, as --output <dir> (got ["a","b"])');
-    expect(() => takeOutput(['--output'])).toThrow('the output folder must be given once, as --output <dir> (got true)');
+    expect(() => takeOutput(['-o', 'a', '--output', 'b'])).toThrow('--output must be given once, as --output <value> (got ["a","b"])');
+    expect(() => takeOutput(['--output'])).toThrow('--output must be given once, as --output <value> (got "")');
   });
 });
 
@@ -268,13 +152,13 @@ describe.each([
   });
 });
 
-test('a failing validation plugin leaves dist/ intact', async () => {
+test('a failing validation plugin leaves dist/ intact and exits 1', async () => {
   const before = await givenAPreviousDist();
   fs.appendFileSync(path.join(project, 'cdk8s.yaml'), 'validations:\n  - package: ./plugin.js\n    version: 0.1.0\n    class: Reject\n');
 
   const result = await synth('changed');
 
-  expect(result.status).not.toBe(0);
+  expect(result.status).toBe(1);
   expect(result.output).toContain('reject-all');
   expect(readTree(path.join(project, 'dist'))).toEqual(before);
   expect(tempFolders()).toEqual([]);
@@ -452,8 +336,10 @@ describe('StagedDir', () => {
       rename.mockRestore();
     }
 
-    expect(path.basename(aside)).toMatch(new RegExp(`^\\.dist-old-dist-${process.pid}-[0-9a-f]{12}$`));
-    expect(path.basename(staged.path)).toMatch(new RegExp(`^\\.dist-new-dist-${process.pid}-[0-9a-f]{12}$`));
+    // pid and start time (field 22 of /proc/<pid>/stat), so a later run can tell a reused pid from this process
+    const startTime = fs.readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ')[19];
+    expect(path.basename(aside)).toMatch(new RegExp(`^\\.dist-old-dist-${process.pid}-${startTime}-[0-9a-f]{12}$`));
+    expect(path.basename(staged.path)).toMatch(new RegExp(`^\\.dist-new-dist-${process.pid}-${startTime}-[0-9a-f]{12}$`));
   });
 
   test('a commit whose rollback fails reports both errors and keeps the old copy', () => {

@@ -1,7 +1,9 @@
+import { groupByEnvironment } from '../kubernetes-rules';
 import { checkManifests, summarize } from './check';
+import { ManifestObject } from './findings';
 import { formatGithub, formatJson, formatText } from './format';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, kubernetesVersionOf, unsupportedKubernetesVersion } from './kubernetes-versions';
-import { loadCustomResourceDefinitions, loadManifests } from './load';
+import { loadCustomResourceDefinitions, loadManifests, STDIN } from './load';
 import { RULES } from './rules';
 
 /** Exit status: nothing failed. */
@@ -97,12 +99,13 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
     }
     return EXIT_USAGE;
   }
-  const findings = [
-    ...loaded.findings,
-    ...checkManifests(loaded.items, {
+  const findings = [...loaded.findings];
+  // As the validation plugin does: each environment folder of a synth (dist/<env>/) is applied, so checked, on its own.
+  for (const items of itemsByEnvironment(loaded.items)) {
+    findings.push(...checkManifests(items, {
       strict: parsed.strict, complete: parsed.complete, customResourceDefinitions: crds.definitions, kubernetesVersion: parsed.kubernetesVersion,
-    }),
-  ];
+    }));
+  }
   const summary = summarize(findings, parsed.strict);
   const formats: Record<Format, () => string> = {
     text: () => formatText(findings, summary, loaded.items.length, loaded.files),
@@ -112,6 +115,24 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
   const text = formats[parsed.format]();
   out.stdout(text);
   return summary.passed ? EXIT_OK : EXIT_FINDINGS;
+}
+
+/** The checked objects in the sets they are applied as: one per environment folder, one of all other files, then stdin. */
+function itemsByEnvironment(items: readonly ManifestObject[]): ManifestObject[][] {
+  const files = [...new Set(items.flatMap(i => (i.file !== undefined && i.file !== STDIN ? [i.file] : [])))];
+  const setOf = new Map<string, number>();
+  groupByEnvironment(files).forEach((group, i) => group.forEach(file => setOf.set(file, i)));
+  const sets = new Map<number, ManifestObject[]>();
+  for (const item of items) {
+    const key = setOf.get(item.file ?? STDIN) ?? -1;
+    const set = sets.get(key);
+    if (set) {
+      set.push(item);
+    } else {
+      sets.set(key, [item]);
+    }
+  }
+  return [...sets.values()];
 }
 
 function parseCheckArgs(args: readonly string[]): CheckCommand | string {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 
+import { groupByEnvironment } from '../kubernetes-rules';
 import { checkManifests, summarize } from './check';
 import { describeObject, Finding, Severity } from './findings';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
@@ -91,16 +92,19 @@ export class ManifestCheckValidation {
     if (crds.problems.length > 0) {
       throw new Error(`cannot read CustomResourceDefinitions: ${crds.problems.join('; ')}`);
     }
-    const items = [];
     const findings: Finding[] = [];
-    for (const manifest of context.manifests) {
-      const parsed = parseManifests(fs.readFileSync(manifest, 'utf-8'), manifest);
-      items.push(...parsed.items);
-      findings.push(...parsed.findings);
+    // Each environment folder (dist/<env>/) is applied on its own, so it is checked as a set of its own.
+    for (const manifests of groupByEnvironment(context.manifests)) {
+      const items = [];
+      for (const manifest of manifests) {
+        const parsed = parseManifests(fs.readFileSync(manifest, 'utf-8'), manifest);
+        items.push(...parsed.items);
+        findings.push(...parsed.findings);
+      }
+      findings.push(...checkManifests(items, {
+        strict: this.strict, complete: this.complete, customResourceDefinitions: crds.definitions, kubernetesVersion: this.kubernetesVersion,
+      }));
     }
-    findings.push(...checkManifests(items, {
-      strict: this.strict, complete: this.complete, customResourceDefinitions: crds.definitions, kubernetesVersion: this.kubernetesVersion,
-    }));
     const summary = summarize(findings, this.strict);
     const byRule = new Map<string, Finding[]>();
     for (const f of findings.filter(x => x.waived === undefined)) {

@@ -3,20 +3,25 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { isProcessRunning, ownStartTime } from './process-identity';
+import { removeTree } from './remove-tree';
+
 /** What a sibling folder of the target is for: `new` is being built, `old` is the previous target set aside. */
 type Role = 'new' | 'old';
 
 /**
- * A temporary sibling of `target` to build into, named `.dist-new-<target>-<pid>-<random>` (git-ignored). While
- * committing, the old target is set aside as `.dist-old-<target>-<pid>-<random>`. The pid in both names lets a later
- * run tell the leftovers of a dead run from those of a running one (see `recover`).
+ * A temporary sibling of `target` to build into, named `.dist-new-<target>-<pid>-<start>-<random>` (git-ignored).
+ * While committing, the old target is set aside as `.dist-old-<target>-<pid>-<start>-<random>`. The pid and the
+ * process start time in both names let a later run tell the leftovers of a dead run (also one whose pid now belongs
+ * to another process, or is a zombie) from those of a running one (see `recover`).
  */
 export class StagedDir {
   /**
    * Cleans up after runs that died: if `target` is missing and exactly one set-aside copy of a dead run is left
    * (the run died between the two renames of `commit`), puts it back; removes the staged folders of dead runs, and
    * their set-aside copies once `target` exists. Touches only `.dist-new-*` / `.dist-old-*` siblings named after
-   * `target` whose run is no longer alive. Returns what it did, one line per action.
+   * `target` whose run is no longer alive. Never throws: what it cannot remove it reports and leaves. Returns what
+   * it did, one line per action.
    */
   public static recover(target: string): string[] {
     const dir = path.dirname(path.resolve(target));
@@ -26,7 +31,7 @@ export class StagedDir {
     }
     const leftovers = fs.readdirSync(dir)
       .map(entry => ({ entry, parsed: parseSibling(entry, name) }))
-      .filter((x): x is { entry: string; parsed: { role: Role; pid: number } } => x.parsed !== undefined && !isRunning(x.parsed.pid))
+      .filter((x): x is { entry: string; parsed: Sibling } => x.parsed !== undefined && !isRunning(x.parsed))
       .map(x => ({ full: path.join(dir, x.entry), role: x.parsed.role }));
     const done = removeAll(leftovers.filter(x => x.role === 'new'));
     const olds = leftovers.filter(x => x.role === 'old');
@@ -35,8 +40,12 @@ export class StagedDir {
       return done.concat(removeAll(olds)); // the run died after its commit, before removing the old copy
     }
     if (olds.length === 1) {
-      fs.renameSync(olds[0].full, targetPath);
-      done.push(`restored ${targetPath} from ${olds[0].full}, left by an interrupted synth`);
+      try {
+        fs.renameSync(olds[0].full, targetPath);
+        done.push(`restored ${targetPath} from ${olds[0].full}, left by an interrupted synth`);
+      } catch (e) {
+        done.push(`${targetPath} is missing; could not put back ${olds[0].full}, left by an interrupted synth: ${(e as Error).message}`);
+      }
     } else if (olds.length > 1) {
       done.push(`${targetPath} is missing and there are several old copies of it; left them: ${olds.map(x => x.full).join(', ')}`);
     }
@@ -82,54 +91,67 @@ export class StagedDir {
     }
     this.done = true;
     if (old) {
-      fs.rmSync(old, { recursive: true, force: true });
+      const problem = removeTree(old);
+      if (problem) {
+        console.error(`could not remove the previous ${this.target}, set aside as ${old}: ${problem}; the next synth retries`);
+      }
     }
   }
 
-  /** Removes the staged folder unless it was committed; safe to call more than once and from an exit handler. */
+  /** Removes the staged folder unless it was committed; never throws, safe to call more than once and from an exit handler. */
   public discard(): void {
     if (!this.done) {
-      fs.rmSync(this.path, { recursive: true, force: true });
       this.done = true;
+      const problem = removeTree(this.path);
+      if (problem) {
+        console.error(`could not remove ${this.path}: ${problem}; the next synth retries`);
+      }
     }
   }
 }
+
+/** This process, as the names of its siblings record it. */
+const OWNER = `${process.pid}-${ownStartTime()}`;
 
 function siblingOf(target: string, role: Role): string {
   const resolved = path.resolve(target);
-  return path.join(path.dirname(resolved), `.dist-${role}-${path.basename(resolved)}-${process.pid}-${crypto.randomBytes(6).toString('hex')}`);
+  return path.join(path.dirname(resolved), `.dist-${role}-${path.basename(resolved)}-${OWNER}-${crypto.randomBytes(6).toString('hex')}`);
 }
 
-/** The role and pid in a sibling's name, if `entry` is a staged or set-aside sibling of the target named `name`. */
-function parseSibling(entry: string, name: string): { role: Role; pid: number } | undefined {
+interface Sibling {
+  readonly role: Role;
+  readonly pid: number;
+  /** Absent in the names of versions that recorded only the pid. */
+  readonly startTime?: string;
+}
+
+/** The role and owner in a sibling's name, if `entry` is a staged or set-aside sibling of the target named `name`. */
+function parseSibling(entry: string, name: string): Sibling | undefined {
   for (const role of ['new', 'old'] as const) {
     const prefix = `.dist-${role}-${name}-`;
     if (entry.startsWith(prefix)) {
-      const match = /^(\d+)-[0-9a-f]{12}$/.exec(entry.slice(prefix.length));
+      const match = /^(\d+)(?:-(\d+))?-[0-9a-f]{12}$/.exec(entry.slice(prefix.length));
       if (match) {
-        return { role, pid: Number(match[1]) };
+        return { role, pid: Number(match[1]), startTime: match[2] };
       }
     }
   }
   return undefined;
 }
 
-/** Whether a process `pid` exists (one we may not signal counts too). */
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) {
-    return true;
+/** Whether the run that owns a sibling is alive; this process counts as alive for the names it made. */
+function isRunning(owner: Sibling): boolean {
+  if (owner.pid === process.pid) {
+    return owner.startTime === undefined || `${owner.pid}-${owner.startTime}` === OWNER;
   }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isProcessRunning(owner.pid, owner.startTime);
 }
 
 function removeAll(leftovers: { full: string }[]): string[] {
   return leftovers.map(({ full }) => {
-    fs.rmSync(full, { recursive: true, force: true });
-    return `removed ${full}, left by an interrupted synth`;
+    const problem = removeTree(full);
+    return problem
+      ? `could not remove ${full}, left by an interrupted synth: ${problem}; remove it by hand`
+      : `removed ${full}, left by an interrupted synth`;
   });
 }

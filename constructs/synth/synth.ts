@@ -1,0 +1,240 @@
+// `cdk8s-model-serving synth [cdk8s synth options]` (and `npm run synth` in this repository): synthesizes into a
+// temporary folder beside the output folder (dist/, or what `--output`, `CDK8S_OUTPUT` or cdk8s.yaml `output` name,
+// as for the CLI) and replaces the output folder only when the whole synthesis (app and validation plugins)
+// succeeded. On any failure or signal the previous output folder is left byte-for-byte as it was and the temporary
+// folder is removed.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+
+import { fastAppCommand } from './app-command';
+import { cdk8sSynth, exitProcess } from './cdk8s-synth';
+import { buildHelmCharts, chartNameOf, HelmChartError, projectName } from './helm';
+import { removeConstructMetadata } from './manifest-tree';
+import { OutputFolderError, resolveOutputFolder } from './output-folder';
+import { killChildren, stopChildren } from './process-groups';
+import { StagedDir } from './staged-dir';
+import { Cdk8sConfig, readSynthOptions, takeApp, takeOutput } from './synth-args';
+
+export const SYNTH_USAGE = `Usage: cdk8s-model-serving synth [cdk8s synth options]
+
+Runs \`cdk8s synth\` (cdk8s-cli, a peer dependency) with the app and validations of cdk8s.yaml, into a
+temporary folder, and replaces the output folder only when the app and every validation succeeded.
+The output holds manifests only (no construct-metadata.json); \`npx ts-node <app>.ts\` and
+\`npx tsx <app>.ts\` apps run through tsx, without a type check; bad props print without a stack trace.
+
+  -a, --app <command>     the app command (default: cdk8s.yaml \`app\`)
+  -o, --output <dir>      the output folder (default: cdk8s.yaml \`output\`, else dist); a symlink is followed
+  -p, --stdout            print the manifests instead of writing a folder
+  --no-validate           skip the validation plugins of cdk8s.yaml
+  --format plain|helm     --format helm --chart-version 1.2.3 writes a Helm chart per environment folder
+  --chart-version <v>     the charts' SemVer 2 version
+  --chart-api-version v1|v2
+  --plugins-dir <dir>, --validation-reports-output-file <file>
+                          as for cdk8s synth
+
+Exit status: 0 written, 1 the app or a validation failed (the output folder is unchanged), 2 usage
+error, 130/143 interrupted by SIGINT/SIGTERM.
+`;
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** cdk8s.yaml, as far as we use it. */
+function readConfig(): Cdk8sConfig {
+  return fs.existsSync('cdk8s.yaml') ? (parse(fs.readFileSync('cdk8s.yaml', 'utf8')) as Cdk8sConfig | null) ?? {} : {};
+}
+
+/**
+ * Loads the local validation plugins of cdk8s.yaml into the module cache while the app runs in its own process,
+ * so the CLI finds them loaded when it validates. A plugin module may also export a `warmUp()` function, called
+ * then, to prepare what its validation needs (compile schemas, ...) off the critical path. Errors are left for
+ * the CLI to report in its own words.
+ */
+function preloadLocalPlugins(config: Cdk8sConfig, validate: boolean): () => void {
+  return () => {
+    if (!Array.isArray(config.validations) || !validate) {
+      return;
+    }
+    for (const validation of config.validations as { package?: unknown }[]) {
+      const pkg = validation?.package;
+      if (typeof pkg === 'string' && (path.isAbsolute(pkg) || pkg.startsWith(`.${path.sep}`))) {
+        try {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          const plugin = require(path.resolve(pkg)) as { warmUp?: unknown };
+          if (typeof plugin.warmUp === 'function') {
+            plugin.warmUp();
+          }
+        } catch {
+          // the CLI reports it
+        }
+      }
+    }
+  };
+}
+
+/** tsx's CommonJS hook, a dependency of this package. */
+function tsxHook(): string {
+  return require.resolve('tsx/cjs');
+}
+
+/** A path as one NODE_OPTIONS word. */
+function nodeOptionWord(file: string): string {
+  return /[\s"'\\]/.test(file) ? `"${file.replace(/(["\\])/g, '\\$1')}"` : file;
+}
+
+/** The app's environment: our handler of uncaught bad props (app-errors.ts) is loaded before the app. */
+function appEnvironment(): NodeJS.ProcessEnv {
+  const handler = path.join(__dirname, `app-errors${path.extname(__filename)}`);
+  // from the sources (this repository), the handler is TypeScript too
+  const requires = handler.endsWith('.ts') ? [tsxHook(), handler] : [handler];
+  const nodeOptions = [process.env.NODE_OPTIONS, ...requires.map(file => `--require ${nodeOptionWord(file)}`)].filter(Boolean).join(' ');
+  return { NODE_OPTIONS: nodeOptions };
+}
+
+/** Set on the first signal: from then on the signal handler decides how the process exits, and nothing is swapped in. */
+let stopping = false;
+
+/**
+ * Lets pending signals be handled: a signal that arrived while validation kept the thread busy is seen before a swap.
+ * Node runs signal handlers when its event loop polls; an immediate set from within the check phase runs in the next
+ * one, so the second immediate comes after at least one poll.
+ */
+function signalsHandled(): Promise<boolean> {
+  return new Promise(resolve => setImmediate(() => setImmediate(() => resolve(stopping))));
+}
+
+/** Never settles: the signal handler ends the process. */
+function waitForSignalHandler(): Promise<number> {
+  return new Promise(() => undefined);
+}
+
+function onSignals(staged: StagedDir): void {
+  // The first signal lets the app stop (SIGKILL after a grace period); a second one ends everything at once.
+  for (const signal of SIGNALS) {
+    process.on(signal, () => {
+      if (stopping) {
+        killChildren();
+        staged.discard();
+        exitProcess(128 + SIGNAL_NUMBERS[signal]);
+      }
+      stopping = true;
+      void stopChildren(signal).finally(() => {
+        staged.discard();
+        exitProcess(128 + SIGNAL_NUMBERS[signal]);
+      });
+    });
+  }
+}
+
+/** A usage error: what is wrong, then the usage. */
+function usageError(message: string): number {
+  console.error(`${message}\n\n${SYNTH_USAGE}`);
+  return EXIT_USAGE;
+}
+
+async function synth(args: string[]): Promise<number> {
+  const config = readConfig();
+  const options = readSynthOptions(args, config);
+  if (typeof options === 'string') {
+    return usageError(options);
+  }
+  if (options.help) {
+    console.log(SYNTH_USAGE);
+    return EXIT_OK;
+  }
+  let taken: { app?: string; output?: string; rest: string[] };
+  try {
+    const { app, rest } = takeApp(args);
+    taken = { app, ...takeOutput(rest) };
+  } catch (e) {
+    return usageError((e as Error).message);
+  }
+  const app = taken.app ?? config.app;
+  if (app === undefined) {
+    return usageError('no app to synthesize: set `app` in cdk8s.yaml or pass --app <command>');
+  }
+  const appCommand = fastAppCommand(app, tsxHook()) ?? app;
+  const appArgs = ['--app', appCommand];
+  const appEnv = appEnvironment();
+  if (options.stdout) {
+    // nothing is written to a folder
+    const status = await cdk8sSynth([...taken.rest, ...appArgs, ...(taken.output ? ['--output', taken.output] : [])], { appEnv });
+    return status === 0 ? EXIT_OK : EXIT_FAILED;
+  }
+
+  const shown = taken.output ?? config.output ?? 'dist';
+  let target: string;
+  try {
+    target = resolveOutputFolder(shown);
+  } catch (e) {
+    if (e instanceof OutputFolderError) {
+      return usageError(e.message);
+    }
+    throw e;
+  }
+  for (const line of StagedDir.recover(target)) {
+    console.error(line);
+  }
+  const staged = new StagedDir(target);
+  // The CLI may exit the process itself: clean up on every way out.
+  process.on('exit', () => staged.discard());
+  onSignals(staged);
+  const failed = (why?: string) => {
+    staged.discard();
+    if (why) {
+      console.error(why);
+    }
+    console.error(`Synthesis failed; ${fs.existsSync(target) ? `${shown} was left unchanged` : `no ${shown} was written`}.`);
+    return EXIT_FAILED;
+  };
+
+  const validations = options.validate && (typeof config.validations === 'string' || (Array.isArray(config.validations) && config.validations.length > 0));
+  const status = await cdk8sSynth([...taken.rest, ...appArgs, '--output', staged.path], {
+    whileAppRuns: preloadLocalPlugins(config, options.validate),
+    appEnv,
+    // a Helm synth writes its chart scaffolding first and the app into templates/: the CLI starts that app itself
+    early: options.helm ? undefined : { app: appCommand, outdir: staged.path, recordMetadata: validations },
+  });
+  if (await signalsHandled()) {
+    return waitForSignalHandler();
+  }
+  if (status !== 0) {
+    return failed();
+  }
+  try {
+    removeConstructMetadata(staged.path);
+    if (options.helm) {
+      buildHelmCharts(staged.path, chartNameOf(projectName()));
+    }
+  } catch (e) {
+    if (e instanceof HelmChartError) {
+      return failed(e.message);
+    }
+    throw e;
+  }
+  if (await signalsHandled()) {
+    return waitForSignalHandler();
+  }
+  staged.commit();
+  console.log(`Manifests written to ${shown}${path.resolve(shown) === target ? '' : ` (${target})`}`);
+  return EXIT_OK;
+}
+
+/** Runs `cdk8s-model-serving synth <args>` and exits the process with its status. */
+export function runSynthCommand(args: string[]): void {
+  synth(args).then(
+    status => {
+      if (!stopping) {
+        exitProcess(status);
+      }
+    },
+    (e: Error) => {
+      console.error(e.stack);
+      exitProcess(EXIT_FAILED);
+    },
+  );
+}
