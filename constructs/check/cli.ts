@@ -1,13 +1,14 @@
 import { checkManifests, summarize } from './check';
 import { formatGithub, formatJson, formatText } from './format';
-import { loadCustomResourceDefinitions, loadManifests } from './load';
+import { loadCustomResourceDefinitions, loadManifests,LoadResult } from './load';
 import { RuleCategory, RULES } from './rules';
+import { appendAll } from './util';
 
 /** Exit status: nothing failed. */
 export const EXIT_OK = 0;
 /** Exit status: errors were found (or warnings, in strict mode). */
 export const EXIT_FINDINGS = 1;
-/** Exit status: the command line is wrong or a file cannot be read. */
+/** Exit status: the command line is wrong, a file cannot be read, or nothing was checked. */
 export const EXIT_USAGE = 2;
 
 export const USAGE = `Usage: cdk8s-model-serving check <files or folders...> [--format text|json|github] [--strict] [--crd <file>]...
@@ -25,7 +26,8 @@ Folders are read recursively (*.yaml, *.yml); - reads the standard input
 
 The rules command lists every rule id with its severity and what it checks.
 
-Exit status: 0 passed, 1 findings fail the check, 2 usage error, unreadable file or --crd file.
+Exit status: 0 passed, 1 findings fail the check, 2 usage error, unreadable file or --crd file,
+or nothing to check (empty standard input, a folder without manifests).
 Waive a policy rule on one object with the annotation
   model-serving.cdk8s.io/waive.<rule id, "/" written as ".">: "<reason>"
 `;
@@ -83,6 +85,13 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
     }
     return EXIT_USAGE;
   }
+  const nothing = nothingChecked(loaded, parsed.paths);
+  if (nothing.length > 0) {
+    for (const message of nothing) {
+      out.stderr(`nothing was checked: ${message}\n`);
+    }
+    return EXIT_USAGE;
+  }
   const findings = [
     ...loaded.findings,
     ...checkManifests(loaded.items, { strict: parsed.strict, customResourceDefinitions: crds.definitions }),
@@ -96,6 +105,21 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
   const text = formats[parsed.format]();
   out.stdout(text);
   return summary.passed ? EXIT_OK : EXIT_FINDINGS;
+}
+
+/**
+ * Why a check would check nothing: the standard input or a folder gave no object, or no input did. A check of nothing
+ * must not pass, as a failed `helm template | check -` would then pass in CI.
+ */
+function nothingChecked(loaded: LoadResult, paths: readonly string[]): string[] {
+  if (loaded.empty.length > 0) {
+    return loaded.empty.map(e => e.message);
+  }
+  if (loaded.items.length === 0 && loaded.findings.length === 0) {
+    const shown = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
+    return [`no Kubernetes objects in ${shown}`];
+  }
+  return [];
 }
 
 function parseCheckArgs(args: readonly string[]): CheckCommand | string {
@@ -127,7 +151,7 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
       }
       crds.push(v);
     } else if (flag === '--') {
-      paths.push(...args.slice(i + 1));
+      appendAll(paths, args.slice(i + 1));
       break;
     } else if (flag.startsWith('-') && flag !== '-') {
       return `unknown option "${arg}"`;
@@ -145,7 +169,7 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
  * Every rule, one a line: id, severity (policy rules: warning, error in strict mode) and description.
  */
 export function formatRules(): string {
-  const width = Math.max(...RULES.map(r => r.id.length));
+  const width = RULES.reduce((max, r) => Math.max(max, r.id.length), 0);
   return RULES.map(r => `${r.id.padEnd(width)}  ${(r.category === RuleCategory.POLICY ? 'warning' : 'error').padEnd(7)}  ${r.description}`).join('\n') + '\n';
 }
 

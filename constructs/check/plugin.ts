@@ -1,11 +1,9 @@
-import * as fs from 'fs';
-
 import { checkManifests, summarize } from './check';
 import { describeObject, Finding } from './findings';
-import { loadCustomResourceDefinitions, parseManifests } from './load';
+import { loadCustomResourceDefinitions, loadManifests } from './load';
 import { findRule } from './rules';
 import { defaultSchemaValidator } from './schema';
-import { append } from './util';
+import { append, appendAll } from './util';
 
 /**
  * The properties of the validation plugin, from the `properties` of its entry in cdk8s.yaml.
@@ -67,14 +65,14 @@ export class ManifestCheckValidation {
     if (crds.problems.length > 0) {
       throw new Error(`cannot read CustomResourceDefinitions: ${crds.problems.join('; ')}`);
     }
-    const items = [];
-    const findings: Finding[] = [];
-    for (const manifest of context.manifests) {
-      const parsed = parseManifests(fs.readFileSync(manifest, 'utf-8'), manifest);
-      items.push(...parsed.items);
-      findings.push(...parsed.findings);
+    // The same reading as the command's: regular files of UTF-8 text only.
+    const loaded = loadManifests(context.manifests);
+    if (loaded.unreadable.length > 0) {
+      throw new Error(`cannot read manifests: ${loaded.unreadable.map(u => `${u.file}: ${u.message}`).join('; ')}`);
     }
-    findings.push(...checkManifests(items, { strict: this.strict, customResourceDefinitions: crds.definitions }));
+    const items = loaded.items;
+    const findings: Finding[] = loaded.findings;
+    appendAll(findings, checkManifests(items, { strict: this.strict, customResourceDefinitions: crds.definitions }));
     const summary = summarize(findings, this.strict);
     const byRule = new Map<string, Finding[]>();
     for (const f of findings.filter(x => x.waived === undefined)) {

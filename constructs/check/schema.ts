@@ -6,9 +6,10 @@ import * as path from 'path';
 import { validateApiReferences } from './api-references';
 import { validateApiRules } from './api-validation';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
-import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
+import { linearRegExpEngine } from './regexp';
+import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, QUANTITY_PATTERN, withoutNulls } from './schema-definitions';
 import { convertErrors, describeValue } from './schema-errors';
-import { asArray, asRecord } from './util';
+import { appendAll, asArray, asRecord } from './util';
 
 /** The Kubernetes version whose API the schema checks describe. */
 export const KUBERNETES_VERSION = '1.28';
@@ -46,7 +47,10 @@ function createAjv(): Ajv {
   const AjvClass = require('ajv').default as typeof Ajv;
   const addFormats = require('ajv-formats').default as typeof addFormatsType;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const ajv = new AjvClass({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
+  const ajv = new AjvClass({
+    allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false,
+    code: { regExp: linearRegExpEngine(new Set([QUANTITY_PATTERN])) },
+  });
   addFormats(ajv);
   return ajv;
 }
@@ -201,7 +205,8 @@ export class SchemaValidator {
     if (!isList && typeof meta.name !== 'string' && typeof meta.generateName !== 'string') {
       findings.push(finding('schema/required', 'metadata.name', 'required field "metadata.name" is missing'));
     }
-    findings.push(...validateApiRules(data), ...validateApiReferences(data));
+    appendAll(findings, validateApiRules(data));
+    appendAll(findings, validateApiReferences(data));
     return dedupe(findings);
   }
 

@@ -28,20 +28,32 @@ export function asArray(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/** Names longer than this get no suggestion: no field or rule name is near that long, and the distance is quadratic. */
+const MAX_SUGGESTION_LENGTH = 128;
+
 /**
  * The known name closest to a misspelt one, when it is close enough to be a likely typo.
  */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
+  if (name.length > MAX_SUGGESTION_LENGTH) {
+    return undefined;
+  }
+  const allowed = Math.max(2, Math.floor(name.length / 4));
+  const lower = name.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const d = distance(name.toLowerCase(), candidate.toLowerCase());
+    // The distance is at least the difference in length: skip candidates that cannot be close enough.
+    if (Math.abs(candidate.length - name.length) > allowed) {
+      continue;
+    }
+    const d = distance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 4)) ? best : undefined;
+  return best !== undefined && bestDistance <= allowed ? best : undefined;
 }
 
 function distance(a: string, b: string): number {
@@ -67,5 +79,15 @@ export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
     list.push(value);
   } else {
     map.set(key, [value]);
+  }
+}
+
+/**
+ * Appends the items of one array to another, in place. Unlike `push(...items)`, which passes every item as an argument
+ * on the call stack, it works for any number of items.
+ */
+export function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) {
+    target.push(item);
   }
 }
