@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Composer, isSeq, LineCounter, Parser } from 'yaml';
 
 import { Finding, KubeObject, ManifestObject, Severity } from './findings';
-import { lineOf, locateIn, sourceDocument, YAML_OPTIONS } from './locations';
+import { lineOf, locateIn, SourceDocument, sourceDocument, splitPath, YAML_OPTIONS } from './locations';
 import { readOrExplain, readTextFile } from './read';
 import { appendAll, asArray, asRecord } from './util';
 
@@ -204,13 +204,34 @@ export function parseManifests(text: string, file?: string): { items: ManifestOb
       const itemsNode = doc.get('items', true);
       asArray(obj.items).forEach((entry, i) => {
         const line = isSeq(itemsNode) ? lineOf(itemsNode.items[i], lineCounter) : undefined;
-        items.push(withFile({ object: asRecord(entry), line: line ?? start, locate: (p: string) => locateIn(source, p ? `items[${i}].${p}` : `items[${i}]`) }));
+        const object = asRecord(entry);
+        items.push(withFile({ object, line: line ?? start, locate: locator(source, object, line ?? start, `items[${i}]`) }));
       });
       continue;
     }
-    items.push(withFile({ object: obj, line: start, locate: (p: string) => locateIn(source, p) }));
+    items.push(withFile({ object: obj, line: start, locate: locator(source, obj, start) }));
   }
   return { items, findings };
+}
+
+/**
+ * The `locate` of an object that starts on `line` (the item at `prefix` of a List). A field the object lacks, as
+ * most required fields, is on the object's line, which needs no parsing. A function of its own, so that the closure
+ * holds only these values and not the syntax tree that parseManifests is walking.
+ */
+function locator(source: SourceDocument, object: KubeObject, line: number, prefix?: string): (fieldPath: string) => number | undefined {
+  return fieldPath => {
+    if (!hasFirstKey(object, fieldPath)) {
+      return line;
+    }
+    return locateIn(source, prefix === undefined ? fieldPath : fieldPath ? `${prefix}.${fieldPath}` : prefix);
+  };
+}
+
+/** Whether the object has the first key of a field path. */
+function hasFirstKey(object: KubeObject, fieldPath: string): boolean {
+  const [first] = splitPath(fieldPath);
+  return first !== undefined && Object.prototype.hasOwnProperty.call(object, first);
 }
 
 /** How many alias nodes one document may resolve (weighted by their size), as kubectl refuses "excessive aliasing". */

@@ -5,8 +5,11 @@ function asKubectlReads(tags: Tags): Tags {
   return tags.filter(t => typeof t === 'string' || (t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp'));
 }
 
-/** How manifests are parsed: as kubectl reads them (YAML 1.1, go-yaml v2). */
-export const YAML_OPTIONS = { version: '1.1', prettyErrors: false, customTags: asKubectlReads } as const;
+/**
+ * How manifests are parsed: as kubectl reads them (YAML 1.1, go-yaml v2). Warnings (such as a mapping used as a key)
+ * are not printed: the process's stderr is the command's, and the schema check reports what they lead to.
+ */
+export const YAML_OPTIONS = { version: '1.1', prettyErrors: false, customTags: asKubectlReads, logLevel: 'error' } as const;
 
 /**
  * Where one YAML document is in its text, to find the lines of its fields later without keeping its syntax tree.
