@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Composer, isSeq, LineCounter, Parser } from 'yaml';
 
 import { Finding, KubeObject, ManifestObject, Severity } from './findings';
-import { lineOf, locateIn, SourceDocument, sourceDocument, splitPath, YAML_OPTIONS } from './locations';
+import { DUPLICATE_KEY_MESSAGE, duplicateKey, lineOf, locateIn, SourceDocument, sourceDocument, splitPath, YAML_OPTIONS } from './locations';
 import { readOrExplain, readTextFile } from './read';
 import { appendAll, asArray, asRecord } from './util';
 
@@ -179,6 +179,11 @@ export function parseManifests(text: string, file?: string): { items: ManifestOb
       continue;
     }
     if (doc.contents === null) {
+      continue;
+    }
+    const duplicate = duplicateKey(doc);
+    if (duplicate) {
+      findings.push(withFile({ ...yamlError(`YAML syntax error: ${DUPLICATE_KEY_MESSAGE}`), line: lineOf(duplicate, lineCounter) }));
       continue;
     }
     const start = lineCounter.linePos(doc.contents.range[0]).line;

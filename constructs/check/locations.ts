@@ -1,4 +1,4 @@
-import { Document, isNode, LineCounter, Node, parseDocument, Tags } from 'yaml';
+import { Document, isMap, isNode, isScalar, isSeq, LineCounter, Node, Pair, parseDocument, Tags, visit, YAMLMap } from 'yaml';
 
 /** The YAML 1.1 tags without base-60 numbers and timestamps, which go-yaml v2 (and so kubectl) does not resolve. */
 function asKubectlReads(tags: Tags): Tags {
@@ -7,9 +7,39 @@ function asKubectlReads(tags: Tags): Tags {
 
 /**
  * How manifests are parsed: as kubectl reads them (YAML 1.1, go-yaml v2). Warnings (such as a mapping used as a key)
- * are not printed: the process's stderr is the command's, and the schema check reports what they lead to.
+ * are not printed: the process's stderr is the command's, and the schema check reports what they lead to. The yaml
+ * library's duplicate key check compares every key with every other one, which takes minutes on a mapping of 40,000
+ * keys: `duplicateKey` does it in linear time instead.
  */
-export const YAML_OPTIONS = { version: '1.1', prettyErrors: false, customTags: asKubectlReads, logLevel: 'error' } as const;
+export const YAML_OPTIONS = { version: '1.1', prettyErrors: false, customTags: asKubectlReads, logLevel: 'error', uniqueKeys: false } as const;
+
+/** The message of the yaml library for a duplicate key, which the check reports in its place. */
+export const DUPLICATE_KEY_MESSAGE = 'Map keys must be unique';
+
+/**
+ * The first key of a document that repeats an earlier key of its mapping (scalar keys compared by value, as the yaml
+ * library compares them), or undefined.
+ */
+export function duplicateKey(doc: Document): Node | undefined {
+  let found: Node | undefined;
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) {
+          continue;
+        }
+        if (seen.has(pair.key.value)) {
+          found = pair.key;
+          return visit.BREAK;
+        }
+        seen.add(pair.key.value);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
 
 /**
  * Where one YAML document is in its text, to find the lines of its fields later without keeping its syntax tree.
@@ -72,15 +102,47 @@ function parsedDocument(source: SourceDocument): ParsedDocument {
  */
 export function locateIn(source: SourceDocument, fieldPath: string): number | undefined {
   const { doc, lineCounter } = parsedDocument(source);
-  const keys = splitPath(fieldPath);
-  for (let n = keys.length; n >= 0; n--) {
-    const node: unknown = n === 0 ? doc.contents : doc.getIn(keys.slice(0, n), true);
-    const line = lineOf(node as Node, lineCounter);
-    if (line !== undefined) {
-      return source.firstLine + line - 1;
+  // The deepest node of the path that exists, or the closest ancestor with a range.
+  let line = lineOf(doc.contents, lineCounter);
+  let node: unknown = doc.contents;
+  for (const key of splitPath(fieldPath)) {
+    node = childOf(node, key);
+    if (node === undefined) {
+      break;
     }
+    line = lineOf(node, lineCounter) ?? line;
   }
-  return undefined;
+  return line !== undefined ? source.firstLine + line - 1 : undefined;
+}
+
+/** The pairs of large mappings by key, built on first use: finding a key by scanning is linear in the keys. */
+const pairsByKey = new WeakMap<YAMLMap, Map<string, Pair>>();
+const SCAN_LIMIT = 16;
+
+function childOf(node: unknown, key: string | number): unknown {
+  if (isSeq(node)) {
+    return typeof key === 'number' ? node.items[key] : undefined;
+  }
+  if (!isMap(node)) {
+    return undefined;
+  }
+  const name = String(key);
+  const keyOf = (pair: Pair) => (isScalar(pair.key) ? String(pair.key.value) : undefined);
+  if (node.items.length <= SCAN_LIMIT) {
+    return node.items.find(pair => keyOf(pair) === name)?.value;
+  }
+  let pairs = pairsByKey.get(node);
+  if (!pairs) {
+    pairs = new Map();
+    for (const pair of node.items) {
+      const k = keyOf(pair);
+      if (k !== undefined && !pairs.has(k)) {
+        pairs.set(k, pair);
+      }
+    }
+    pairsByKey.set(node, pairs);
+  }
+  return pairs.get(name)?.value;
 }
 
 /**

@@ -116,6 +116,24 @@ describe('many objects and findings', () => {
     expect(unknown.message).toBe(`unknown field "${key.slice(0, 97)}..." (5242880 characters)`);
   }, 30_000);
 
+  test('40,000 misspelt keys in one mapping take linear time, in the duplicate check and in locating them', () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `  nodeSelecter${i}: 1\n`).join('');
+    const file = write('pod.yaml', `apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: a, image: a}]\n${keys}`);
+    const start = Date.now();
+    const out = JSON.parse(runInProcess('check', file, '--format', 'json').stdout);
+    // Generous: the quadratic checks took about two minutes.
+    expect(Date.now() - start).toBeLessThan(20_000);
+    const unknown = out.findings.filter((f: Finding) => f.ruleId === 'schema/unknown-field');
+    expect(unknown).toHaveLength(40_000);
+    expect(unknown[39_999]).toMatchObject({ path: 'spec.nodeSelecter39999', line: 40_005 });
+  }, 60_000);
+
+  test('a duplicate key is still a YAML error at its line', () => {
+    const file = write('settings.yaml', `${CONFIG_MAP}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata:\n  a: x\n  b: y\n  a: z\n`);
+    const out = JSON.parse(runInProcess('check', file, '--format', 'json').stdout);
+    expect(out.findings.map((f: Finding) => [f.ruleId, f.line, f.message])).toEqual([['schema/yaml', 12, 'YAML syntax error: Map keys must be unique']]);
+  });
+
   test('a typo is still suggested', () => {
     const file = write('pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  containers: [{name: a, image: a}]\n  nodeSelecter: {}\n');
     const out = JSON.parse(runInProcess('check', file, '--format', 'json').stdout);
