@@ -5,6 +5,7 @@ import { Composer, isSeq, LineCounter, Parser } from 'yaml';
 import { Finding, KubeObject, ManifestObject, Severity } from './findings';
 import { DUPLICATE_KEY_MESSAGE, duplicateKey, lineOf, locateIn, SourceDocument, sourceDocument, splitPath, YAML_OPTIONS } from './locations';
 import { readOrExplain, readTextFile } from './read';
+import { describeInvalidPattern, invalidPatterns } from './regexp';
 import { appendAll, asArray, asRecord } from './util';
 
 export { splitPath } from './locations';
@@ -105,8 +106,13 @@ export function loadCustomResourceDefinitions(paths: readonly string[]): CustomR
     ...loaded.unreadable.map(u => `${u.file}: ${u.message}`),
     ...loaded.findings.map(f => `${f.file ?? ''}${f.line !== undefined ? `:${f.line}` : ''}: ${f.message}`),
   ];
-  const definitions = loaded.items.map(i => i.object).filter(o => o.kind === 'CustomResourceDefinition');
-  return { definitions, problems };
+  const crds = loaded.items.filter(i => i.object.kind === 'CustomResourceDefinition');
+  for (const crd of crds) {
+    for (const invalid of invalidPatterns(crd.object)) {
+      problems.push(`${crd.file ?? ''}:${crd.locate?.(invalid.path) ?? crd.line}: ${describeInvalidPattern(invalid)}`);
+    }
+  }
+  return { definitions: crds.map(i => i.object), problems };
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { RegExpEngine, RegExpLike } from 'ajv/dist/types';
 import type { RE2JS as RE2JSType } from 're2js';
 
+import { asArray, asRecord, joinPath } from './util';
+
 /**
  * The regular expression engine for ajv's `pattern` keyword. Patterns of custom resource schemas come from the
  * checked input, so they run on RE2 (re2js), whose matching time is linear in the length of the string: a pattern
@@ -30,6 +32,50 @@ class LinearRegExp implements RegExpLike {
   public toString(): string {
     return `re2:/${this.pattern}/`;
   }
+}
+
+/** A `pattern` of a CustomResourceDefinition that RE2 refuses, with why. */
+export interface InvalidPattern {
+  /** The field path of the pattern in the CustomResourceDefinition. */
+  readonly path: string;
+  readonly pattern: string;
+  readonly reason: string;
+}
+
+/**
+ * The `pattern`s of a CustomResourceDefinition's schemas that are not RE2 regular expressions: the API server refuses
+ * them (it compiles them with Go's regexp), and the checker cannot use them either.
+ */
+export function invalidPatterns(crd: unknown): InvalidPattern[] {
+  const out: InvalidPattern[] = [];
+  const visit = (schema: unknown, at: string) => {
+    if (Array.isArray(schema)) {
+      schema.forEach((s, i) => visit(s, joinPath(at, i)));
+      return;
+    }
+    if (schema === null || typeof schema !== 'object') {
+      return;
+    }
+    for (const [key, value] of Object.entries(schema)) {
+      if (key === 'pattern' && typeof value === 'string') {
+        try {
+          re2js().compile(value);
+        } catch (e) {
+          out.push({ path: joinPath(at, key), pattern: value, reason: (e as Error).message.split('\n')[0] });
+        }
+      } else if (key !== 'enum' && key !== 'default' && key !== 'example') {
+        visit(value, joinPath(at, key));
+      }
+    }
+  };
+  asArray(asRecord(asRecord(crd).spec).versions).forEach((version, i) => {
+    visit(asRecord(asRecord(version).schema).openAPIV3Schema, `spec.versions[${i}].schema.openAPIV3Schema`);
+  });
+  return out;
+}
+
+export function describeInvalidPattern(p: InvalidPattern): string {
+  return `pattern ${JSON.stringify(p.pattern)} is not an RE2 regular expression, which the API server requires (${p.reason})`;
 }
 
 /** Loads re2js on first use, with ajv. */

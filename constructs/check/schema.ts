@@ -6,7 +6,7 @@ import * as path from 'path';
 import { validateApiReferences } from './api-references';
 import { validateApiRules } from './api-validation';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
-import { linearRegExpEngine } from './regexp';
+import { describeInvalidPattern, invalidPatterns, linearRegExpEngine } from './regexp';
 import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, QUANTITY_PATTERN, withoutNulls } from './schema-definitions';
 import { convertErrors, describeValue } from './schema-errors';
 import { appendAll, asArray, asRecord } from './util';
@@ -207,6 +207,9 @@ export class SchemaValidator {
     }
     appendAll(findings, validateApiRules(data));
     appendAll(findings, validateApiReferences(data));
+    if (o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith('apiextensions.k8s.io/')) {
+      appendAll(findings, invalidPatterns(data).map(p => finding('schema/invalid', p.path, describeInvalidPattern(p))));
+    }
     return dedupe(findings);
   }
 

@@ -83,6 +83,27 @@ describe('patterns of custom resource schemas', () => {
   });
 });
 
+describe('patterns that are not RE2', () => {
+  const lookahead = CATASTROPHIC_PATTERN.replace("pattern: '^(a+)+$'", () => "pattern: '(?=a)b'");
+  const message = 'pattern "(?=a)b" is not an RE2 regular expression, which the API server requires ' +
+    '(error parsing regexp: invalid or unsupported Perl syntax: `(?=`)';
+
+  test('a CustomResourceDefinition among the manifests gets a finding at the pattern', () => {
+    const out = JSON.parse(runInProcess('check', write('thing.yaml', lookahead), '--format', 'json').stdout);
+    expect(out.findings[0]).toMatchObject({
+      ruleId: 'schema/invalid', line: 19, message,
+      path: 'spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.value.pattern',
+    });
+  });
+
+  test('a --crd file with one cannot be used', () => {
+    const crd = write('crd.yaml', lookahead);
+    const result = runInProcess('check', '--crd', crd, write('settings.yaml', CONFIG_MAP));
+    expect(result.status).toBe(EXIT_USAGE);
+    expect(result.stderr).toBe(`cannot read ${crd}:19: ${message}\n`);
+  });
+});
+
 describe('many objects and findings', () => {
   test('a List of 130,000 empty items is checked, not a RangeError', () => {
     const file = write('list.yaml', `apiVersion: v1\nkind: List\nitems: [${'{},'.repeat(130_000)}]\n`);
