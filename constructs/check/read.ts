@@ -36,7 +36,9 @@ function readRegularFile(file: string): Buffer {
 
 function requireRegularFile(stat: fs.Stats): void {
   if (!stat.isFile()) {
-    throw new UnreadableFileError(`${fileType(stat)}, not a regular file; only regular files are read`);
+    // Process substitution, <(helm template ...), gives a pipe: the standard input reads one.
+    const hint = stat.isFIFO() ? ' (pipe it into `check -` instead)' : '';
+    throw new UnreadableFileError(`${fileType(stat)}, not a regular file; only regular files are read${hint}`);
   }
 }
 

@@ -168,7 +168,7 @@ describe('only regular files are read', () => {
     execFileSync('mkfifo', [fifo]);
     const result = runCommand(['check', fifo], { timeoutMs: 30_000 });
     expect(result.status).toBe(EXIT_USAGE);
-    expect(result.stderr).toBe(`cannot read ${fifo}: is a FIFO (named pipe), not a regular file; only regular files are read\n`);
+    expect(result.stderr).toBe(`cannot read ${fifo}: is a FIFO (named pipe), not a regular file; only regular files are read (pipe it into \`check -\` instead)\n`);
   }, 40_000);
 
   test('a FIFO found inside a folder is unreadable, and so is a symbolic link to one', () => {
@@ -179,8 +179,8 @@ describe('only regular files are read', () => {
     const result = runCommand(['check', path.join(dir, 'app')], { timeoutMs: 30_000 });
     expect(result.status).toBe(EXIT_USAGE);
     expect(result.stderr.trim().split('\n')).toEqual([
-      `cannot read ${path.join(dir, 'app', 'link.yaml')}: is a FIFO (named pipe), not a regular file; only regular files are read`,
-      `cannot read ${fifo}: is a FIFO (named pipe), not a regular file; only regular files are read`,
+      `cannot read ${path.join(dir, 'app', 'link.yaml')}: is a FIFO (named pipe), not a regular file; only regular files are read (pipe it into \`check -\` instead)`,
+      `cannot read ${fifo}: is a FIFO (named pipe), not a regular file; only regular files are read (pipe it into \`check -\` instead)`,
     ]);
   }, 40_000);
 
