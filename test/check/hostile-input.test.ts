@@ -162,6 +162,20 @@ describe('many objects and findings', () => {
   });
 });
 
+describe('lines, found by reading a document again', () => {
+  test('fields of later documents, of List items and after a directive keep their lines', () => {
+    const file = write('many.yaml', [
+      '# settings', CONFIG_MAP.trim(),
+      '---', '# a list', 'apiVersion: v1', 'kind: List', 'items:',
+      '  - apiVersion: v1', '    kind: ConfigMap', '    metadata: {name: a}', '    data: {x: 1}',
+      '  - apiVersion: v1', '    kind: ConfigMap', '    metadata: {name: b}', '    data:', '      why: 2',
+      '...', '%YAML 1.1', '---', 'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: c', 'data:', '  z: 3', '',
+    ].join('\n'));
+    const out = JSON.parse(runInProcess('check', file, '--format', 'json').stdout);
+    expect(out.findings.map((f: Finding) => [f.path, f.line])).toEqual([['data.x', 14], ['data.why', 19], ['data.z', 28]]);
+  });
+});
+
 describe('only regular files are read', () => {
   test('a FIFO given as a path is unreadable, never opened', () => {
     const fifo = path.join(dir, 'pipe.yaml');
