@@ -3,6 +3,7 @@ import { checkPolicy } from './policy';
 import { findRule, locate, RuleCategory } from './rules';
 import { checkRuntime } from './runtime';
 import { defaultSchemaValidator, SchemaValidator } from './schema';
+import { appendAll } from './util';
 import { applyWaivers, waiversOf } from './waivers';
 import { checkWiring } from './wiring';
 
@@ -65,12 +66,13 @@ export function checkManifests(items: readonly ManifestObject[], options: CheckO
   const validator = schemaValidatorFor(items, options);
   const findings: Finding[] = [];
   for (const item of items) {
-    findings.push(...validator.validate(item.object).map(f => locate(f, item)));
+    appendAll(findings, validator.validate(item.object).map(f => locate(f, item)));
   }
-  findings.push(...checkWiring(items, { complete: options.complete ?? false }));
+  appendAll(findings, checkWiring(items, { complete: options.complete ?? false }));
   for (const item of items) {
     const waivers = waiversOf(item);
-    findings.push(...applyWaivers([...checkRuntime(item), ...checkPolicy(item, items)], waivers, item), ...waivers.findings);
+    appendAll(findings, applyWaivers([...checkRuntime(item), ...checkPolicy(item, items)], waivers, item));
+    appendAll(findings, waivers.findings);
   }
   return options.strict ? findings.map(f => (f.severity === Severity.WARNING ? { ...f, severity: Severity.ERROR } : f)) : findings;
 }

@@ -3,14 +3,15 @@ import { checkManifests, summarize } from './check';
 import { ManifestObject } from './findings';
 import { formatGithub, formatJson, formatText } from './format';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, kubernetesVersionOf, unsupportedKubernetesVersion } from './kubernetes-versions';
-import { loadCustomResourceDefinitions, loadManifests, STDIN } from './load';
+import { loadCustomResourceDefinitions, loadManifests, LoadResult, STDIN } from './load';
 import { RULES } from './rules';
+import { appendAll } from './util';
 
 /** Exit status: nothing failed. */
 export const EXIT_OK = 0;
 /** Exit status: errors were found (or warnings, in strict mode). */
 export const EXIT_FINDINGS = 1;
-/** Exit status: the command line is wrong or a file cannot be read. */
+/** Exit status: the command line is wrong, a file cannot be read, or nothing was checked. */
 export const EXIT_USAGE = 2;
 
 export const USAGE = `Usage: cdk8s-model-serving check <files or folders...> [--format text|json|github] [--strict] [--complete] [--crd <file>]...
@@ -38,7 +39,8 @@ The rules command lists every rule id with its severity and what it checks.
 Info findings (Secrets, ConfigMaps, ServiceAccounts, claims, PriorityClasses that must exist
 before apply) never fail the check.
 
-Exit status: 0 passed, 1 findings fail the check, 2 usage error, unreadable file or --crd file.
+Exit status: 0 passed, 1 findings fail the check, 2 usage error, unreadable file or --crd file,
+or nothing to check (empty standard input, a folder without manifests).
 Waive a warning (a policy rule, runtime/read-only-root-tmp) on one object with the annotation
   model-serving.cdk8s.io/waive.<rule id, "/" written as ".">: "<reason>"
 or, for a rule about volumes, on some volumes only: "volumes=<name>,<name>; <reason>"
@@ -99,10 +101,17 @@ export function runCli(args: readonly string[], out: CliOutput = defaultOutput()
     }
     return EXIT_USAGE;
   }
+  const nothing = nothingChecked(loaded, parsed.paths);
+  if (nothing.length > 0) {
+    for (const message of nothing) {
+      out.stderr(`nothing was checked: ${message}\n`);
+    }
+    return EXIT_USAGE;
+  }
   const findings = [...loaded.findings];
   // As the validation plugin does: each environment folder of a synth (dist/<env>/) is applied, so checked, on its own.
   for (const items of itemsByEnvironment(loaded.items)) {
-    findings.push(...checkManifests(items, {
+    appendAll(findings, checkManifests(items, {
       strict: parsed.strict, complete: parsed.complete, customResourceDefinitions: crds.definitions, kubernetesVersion: parsed.kubernetesVersion,
     }));
   }
@@ -133,6 +142,21 @@ function itemsByEnvironment(items: readonly ManifestObject[]): ManifestObject[][
     }
   }
   return [...sets.values()];
+}
+
+/**
+ * Why a check would check nothing: the standard input or a folder gave no object, or no input did. A check of nothing
+ * must not pass, as a failed `helm template | check -` would then pass in CI.
+ */
+function nothingChecked(loaded: LoadResult, paths: readonly string[]): string[] {
+  if (loaded.empty.length > 0) {
+    return loaded.empty.map(e => e.message);
+  }
+  if (loaded.items.length === 0 && loaded.findings.length === 0) {
+    const shown = paths.length > 3 ? `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more` : paths.join(', ');
+    return [`no Kubernetes objects in ${shown}`];
+  }
+  return [];
 }
 
 function parseCheckArgs(args: readonly string[]): CheckCommand | string {
@@ -177,7 +201,7 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
       }
       kubernetesVersion = version;
     } else if (flag === '--') {
-      paths.push(...args.slice(i + 1));
+      appendAll(paths, args.slice(i + 1));
       break;
     } else if (flag.startsWith('-') && flag !== '-') {
       return `unknown option "${arg}"`;
@@ -195,7 +219,7 @@ function parseCheckArgs(args: readonly string[]): CheckCommand | string {
  * Every rule, one a line: id, severity (warnings are errors in strict mode; info never fails) and description.
  */
 export function formatRules(): string {
-  const width = Math.max(...RULES.map(r => r.id.length));
+  const width = RULES.reduce((max, r) => Math.max(max, r.id.length), 0);
   return RULES.map(r => `${r.id.padEnd(width)}  ${r.severity.padEnd(7)}  ${r.description}`).join('\n') + '\n';
 }
 

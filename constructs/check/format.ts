@@ -10,14 +10,20 @@ const NO_FILE = '(objects)';
  */
 export function formatText(findings: readonly Finding[], summary: CheckSummary, objectCount: number, files: readonly string[] = []): string {
   const byFile = new Map<string, Finding[]>();
-  const rank = (file: string) => (files.includes(file) ? files.indexOf(file) : files.length);
-  const fileOf = (f: Finding) => f.file ?? NO_FILE;
-  const ordered = [...findings].sort((a, b) => rank(fileOf(a)) - rank(fileOf(b)) || fileOf(a).localeCompare(fileOf(b)));
-  for (const f of ordered) {
-    append(byFile, fileOf(f), f);
+  for (const f of findings) {
+    append(byFile, f.file ?? NO_FILE, f);
   }
+  // A map of ranks, not files.indexOf: output stays linear in the number of files.
+  const ranks = new Map<string, number>();
+  files.forEach((file, i) => {
+    if (!ranks.has(file)) {
+      ranks.set(file, i);
+    }
+  });
+  const rank = (file: string) => ranks.get(file) ?? files.length;
+  const ordered = [...byFile].sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
   const lines: string[] = [];
-  for (const [file, list] of byFile) {
+  for (const [file, list] of ordered) {
     lines.push(file);
     const sorted = [...list].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     for (const f of sorted) {

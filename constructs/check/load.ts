@@ -1,9 +1,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Document, LineCounter, parseAllDocuments, Tags } from 'yaml';
+import { Composer, isSeq, LineCounter, Parser } from 'yaml';
 
 import { Finding, KubeObject, ManifestObject, Severity } from './findings';
-import { asArray, asRecord } from './util';
+import { DUPLICATE_KEY_MESSAGE, duplicateKey, lineOf, locateIn, SourceDocument, sourceDocument, splitPath, YAML_OPTIONS } from './locations';
+import { readOrExplain, readTextFile } from './read';
+import { describeInvalidPattern, invalidPatterns } from './regexp';
+import { appendAll, asArray, asRecord } from './util';
+
+export { splitPath } from './locations';
 
 /** File names the checker reads when given a folder. */
 export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml'];
@@ -18,6 +23,11 @@ export interface LoadResult {
   readonly files: string[];
   /** Files or folders that do not exist or cannot be read, with the reason. */
   readonly unreadable: { readonly file: string; readonly message: string }[];
+  /**
+   * The standard input and the folders that gave nothing to check (no object and no finding), with the reason: a
+   * failed `helm template | check -` or a wrong folder must not pass as "0 objects".
+   */
+  readonly empty: { readonly file: string; readonly message: string }[];
 }
 
 /** The name findings give the standard input, which `-` reads. */
@@ -25,41 +35,52 @@ export const STDIN = '<stdin>';
 
 /**
  * Reads every object of the given files and folders (folders recursively: *.yaml and *.yml, in name order);
- * `-` reads the standard input.
+ * `-` reads the standard input. Only regular files are read: a FIFO, socket or device, given or found in a folder, is
+ * unreadable, as is a file that is not UTF-8 text.
  */
 export function loadManifests(paths: readonly string[]): LoadResult {
-  const result: LoadResult = { items: [], findings: [], files: [], unreadable: [] };
+  const result: LoadResult = { items: [], findings: [], files: [], unreadable: [], empty: [] };
+  const read = (file: string, source: string | 0) => {
+    let text: string;
+    try {
+      text = readTextFile(source);
+    } catch (e) {
+      result.unreadable.push({ file, message: (e as Error).message });
+      return;
+    }
+    result.files.push(file);
+    const parsed = parseManifests(text, file);
+    appendAll(result.items, parsed.items);
+    appendAll(result.findings, parsed.findings);
+  };
   for (const p of paths) {
+    const before = result.items.length + result.findings.length + result.unreadable.length;
+    const gaveNothing = () => result.items.length + result.findings.length + result.unreadable.length === before;
     if (p === '-') {
-      try {
-        const parsed = parseManifests(fs.readFileSync(0, 'utf-8'), STDIN);
-        result.files.push(STDIN);
-        result.items.push(...parsed.items);
-        result.findings.push(...parsed.findings);
-      } catch (e) {
-        result.unreadable.push({ file: STDIN, message: (e as Error).message });
+      read(STDIN, 0);
+      if (gaveNothing()) {
+        result.empty.push({ file: STDIN, message: 'the standard input holds no Kubernetes objects' });
       }
       continue;
     }
-    let files: string[];
+    let isFolder: boolean;
     try {
-      files = fs.statSync(p).isDirectory() ? manifestFiles(p) : [p];
+      isFolder = readOrExplain(() => fs.statSync(p)).isDirectory();
     } catch (e) {
       result.unreadable.push({ file: p, message: (e as Error).message });
       continue;
     }
+    if (!isFolder) {
+      read(p, p);
+      continue;
+    }
+    const files = manifestFiles(p, result.unreadable);
     for (const file of files) {
-      let text: string;
-      try {
-        text = fs.readFileSync(file, 'utf-8');
-      } catch (e) {
-        result.unreadable.push({ file, message: (e as Error).message });
-        continue;
-      }
-      result.files.push(file);
-      const parsed = parseManifests(text, file);
-      result.items.push(...parsed.items);
-      result.findings.push(...parsed.findings);
+      read(file, file);
+    }
+    if (gaveNothing()) {
+      const what = files.length === 0 ? `no ${MANIFEST_EXTENSIONS.map(e => `*${e}`).join(' or ')} files` : 'no Kubernetes objects';
+      result.empty.push({ file: p, message: `the folder ${p} holds ${what}` });
     }
   }
   return result;
@@ -85,25 +106,46 @@ export function loadCustomResourceDefinitions(paths: readonly string[]): CustomR
     ...loaded.unreadable.map(u => `${u.file}: ${u.message}`),
     ...loaded.findings.map(f => `${f.file ?? ''}${f.line !== undefined ? `:${f.line}` : ''}: ${f.message}`),
   ];
-  const definitions = loaded.items.map(i => i.object).filter(o => o.kind === 'CustomResourceDefinition');
-  return { definitions, problems };
+  const crds = loaded.items.filter(i => i.object.kind === 'CustomResourceDefinition');
+  for (const crd of crds) {
+    for (const invalid of invalidPatterns(crd.object)) {
+      problems.push(`${crd.file ?? ''}:${crd.locate?.(invalid.path) ?? crd.line}: ${describeInvalidPattern(invalid)}`);
+    }
+  }
+  return { definitions: crds.map(i => i.object), problems };
 }
 
 /**
- * The manifest files under a folder, recursively, in name order; hidden folders and node_modules are skipped.
+ * The manifest files under a folder, recursively, in name order; hidden folders and node_modules are skipped, and so
+ * are symbolic links to folders (which could loop). Folders that cannot be listed are added to `unreadable`, or
+ * thrown when it is not given.
  */
-export function manifestFiles(dir: string): string[] {
+export function manifestFiles(dir: string, unreadable?: { file: string; message: string }[]): string[] {
   const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!entry.name.startsWith('.') && entry.name !== 'node_modules') {
-        out.push(...manifestFiles(full));
+  const visit = (folder: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = readOrExplain(() => fs.readdirSync(folder, { withFileTypes: true }));
+    } catch (e) {
+      if (!unreadable) {
+        throw e;
       }
-    } else if (MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
-      out.push(full);
+      unreadable.push({ file: folder, message: (e as Error).message });
+      return;
     }
-  }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') {
+          visit(full);
+        }
+      } else if (MANIFEST_EXTENSIONS.includes(path.extname(entry.name).toLowerCase())) {
+        // Whatever it is (a FIFO too): reading it says whether it is a regular file.
+        out.push(full);
+      }
+    }
+  };
+  visit(dir);
   return out;
 }
 
@@ -111,29 +153,53 @@ export function manifestFiles(dir: string): string[] {
  * Parses a multi-document YAML text. Empty documents are skipped and `kind: List` is expanded into its items.
  * Scalars are read as kubectl reads them (YAML 1.1, go-yaml v2): `yes`, `on` and `off` are booleans and `0755` is
  * octal, while dates and `12:30` stay strings.
+ *
+ * Documents are composed one at a time and their syntax trees dropped once converted, as the trees take several
+ * times the memory of the objects; the line of a field is found by parsing its document again (see `locations.ts`).
  */
 export function parseManifests(text: string, file?: string): { items: ManifestObject[]; findings: Finding[] } {
   const lineCounter = new LineCounter();
-  const documents = parseAllDocuments(text, { version: '1.1', lineCounter, prettyErrors: false, customTags: asKubectlReads });
+  const parser = new Parser(lineCounter.addNewLine);
+  const composer = new Composer(YAML_OPTIONS);
   const items: ManifestObject[] = [];
   const findings: Finding[] = [];
   const withFile = <T extends object>(x: T) => (file !== undefined ? { ...x, file } : x);
-  const docs = Array.isArray(documents) ? documents : [];
-  if (!Array.isArray(documents)) {
-    findings.push(withFile(yamlError('the text is not a YAML stream')));
+  // Where each document starts in the text: the composer yields document i once it has seen document i + 1.
+  const offsets: number[] = [];
+  function* tokens() {
+    for (const token of parser.parse(text)) {
+      if (token.type === 'document') {
+        offsets.push(token.offset);
+      }
+      yield token;
+    }
   }
-  for (const doc of docs) {
+  let index = 0;
+  for (const doc of composer.compose(tokens())) {
+    const source = sourceDocument(text, offsets[index], offsets[index + 1] ?? text.length, lineCounter);
+    index++;
     if (doc.errors.length > 0) {
       const error = doc.errors[0];
       const line = lineCounter.linePos(error.pos[0]).line;
-      findings.push(withFile({ ...yamlError(`YAML syntax error: ${error.message.split('\n')[0]}`), line }));
+      findings.push(withFile({ ...yamlError(describeYamlError(error)), line }));
       continue;
     }
     if (doc.contents === null) {
       continue;
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    const duplicate = duplicateKey(doc);
+    if (duplicate) {
+      findings.push(withFile({ ...yamlError(`YAML syntax error: ${DUPLICATE_KEY_MESSAGE}`), line: lineOf(duplicate, lineCounter) }));
+      continue;
+    }
     const start = lineCounter.linePos(doc.contents.range[0]).line;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      findings.push(withFile({ ...yamlError(describeYamlError(e as Error)), line: start }));
+      continue;
+    }
     if (value === null || value === undefined) {
       continue;
     }
@@ -145,56 +211,55 @@ export function parseManifests(text: string, file?: string): { items: ManifestOb
       continue;
     }
     const obj = value as KubeObject;
-    const locate = (fieldPath: string) => locateIn(doc, lineCounter, fieldPath);
     if (obj.kind === 'List' && Array.isArray(obj.items)) {
+      const itemsNode = doc.get('items', true);
       asArray(obj.items).forEach((entry, i) => {
-        items.push(withFile({ object: asRecord(entry), line: locate(`items[${i}]`) ?? start, locate: (p: string) => locate(p ? `items[${i}].${p}` : `items[${i}]`) }));
+        const line = isSeq(itemsNode) ? lineOf(itemsNode.items[i], lineCounter) : undefined;
+        const object = asRecord(entry);
+        items.push(withFile({ object, line: line ?? start, locate: locator(source, object, line ?? start, `items[${i}]`) }));
       });
       continue;
     }
-    items.push(withFile({ object: obj, line: start, locate }));
+    items.push(withFile({ object: obj, line: start, locate: locator(source, obj, start) }));
   }
   return { items, findings };
 }
 
-/** The YAML 1.1 tags without base-60 numbers and timestamps, which go-yaml v2 (and so kubectl) does not resolve. */
-function asKubectlReads(tags: Tags): Tags {
-  return tags.filter(t => typeof t === 'string' || (t.format !== 'TIME' && t.tag !== 'tag:yaml.org,2002:timestamp'));
+/**
+ * The `locate` of an object that starts on `line` (the item at `prefix` of a List). A field the object lacks, as
+ * most required fields, is on the object's line, which needs no parsing. A function of its own, so that the closure
+ * holds only these values and not the syntax tree that parseManifests is walking.
+ */
+function locator(source: SourceDocument, object: KubeObject, line: number, prefix?: string): (fieldPath: string) => number | undefined {
+  return fieldPath => {
+    if (!hasFirstKey(object, fieldPath)) {
+      return line;
+    }
+    return locateIn(source, prefix === undefined ? fieldPath : fieldPath ? `${prefix}.${fieldPath}` : prefix);
+  };
+}
+
+/** Whether the object has the first key of a field path. */
+function hasFirstKey(object: KubeObject, fieldPath: string): boolean {
+  const [first] = splitPath(fieldPath);
+  return first !== undefined && Object.prototype.hasOwnProperty.call(object, first);
+}
+
+/** How many alias nodes one document may resolve (weighted by their size), as kubectl refuses "excessive aliasing". */
+const MAX_ALIAS_COUNT = 100;
+
+/** One line about a YAML error, also for the ones that protect against hostile input. */
+function describeYamlError(error: Error): string {
+  if (error instanceof RangeError || /maximum call stack/i.test(error.message)) {
+    return 'the YAML is nested too deeply to read';
+  }
+  if (/alias count/i.test(error.message)) {
+    return `YAML aliases expand into too many nodes (more than ${MAX_ALIAS_COUNT} resolved aliases), as in a "billion laughs" attack; ` +
+      'kubectl refuses such documents too';
+  }
+  return `YAML syntax error: ${error.message.split('\n')[0]}`;
 }
 
 function yamlError(message: string): Finding {
   return { ruleId: 'schema/yaml', severity: Severity.ERROR, path: '', message };
-}
-
-/**
- * Splits a field path (`spec.ports[0]["app.kubernetes.io/name"]`) into keys and indexes.
- */
-export function splitPath(fieldPath: string): (string | number)[] {
-  const out: (string | number)[] = [];
-  const re = /\.?([A-Za-z_$][A-Za-z0-9_$-]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*")\]/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(fieldPath)) !== null) {
-    if (m[1] !== undefined) {
-      out.push(m[1]);
-    } else if (m[2] !== undefined) {
-      out.push(Number(m[2]));
-    } else {
-      out.push(JSON.parse(m[3]) as string);
-    }
-  }
-  return out;
-}
-
-/**
- * The 1-based line of a field in a document, or of its closest ancestor that exists.
- */
-function locateIn(doc: Document, lineCounter: LineCounter, fieldPath: string): number | undefined {
-  const keys = splitPath(fieldPath);
-  for (let n = keys.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(keys.slice(0, n), true);
-    if (node && typeof node === 'object' && 'range' in node && Array.isArray(node.range)) {
-      return lineCounter.linePos(node.range[0] as number).line;
-    }
-  }
-  return undefined;
 }

@@ -1,13 +1,11 @@
-import * as fs from 'fs';
-
 import { groupByEnvironment } from '../kubernetes-rules';
 import { checkManifests, summarize } from './check';
 import { describeObject, Finding, Severity } from './findings';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
-import { loadCustomResourceDefinitions, parseManifests } from './load';
+import { loadCustomResourceDefinitions, loadManifests } from './load';
 import { findRule } from './rules';
 import { defaultSchemaValidator } from './schema';
-import { append } from './util';
+import { append, appendAll } from './util';
 
 /**
  * The properties of the validation plugin, from the `properties` of its entry in cdk8s.yaml.
@@ -93,15 +91,15 @@ export class ManifestCheckValidation {
       throw new Error(`cannot read CustomResourceDefinitions: ${crds.problems.join('; ')}`);
     }
     const findings: Finding[] = [];
-    // Each environment folder (dist/<env>/) is applied on its own, so it is checked as a set of its own.
+    // Each environment folder (dist/<env>/) is applied on its own, so it is checked as a set of its own. The files
+    // are read as the command reads them: regular files of UTF-8 text only.
     for (const manifests of groupByEnvironment(context.manifests)) {
-      const items = [];
-      for (const manifest of manifests) {
-        const parsed = parseManifests(fs.readFileSync(manifest, 'utf-8'), manifest);
-        items.push(...parsed.items);
-        findings.push(...parsed.findings);
+      const loaded = loadManifests(manifests);
+      if (loaded.unreadable.length > 0) {
+        throw new Error(`cannot read manifests: ${loaded.unreadable.map(u => `${u.file}: ${u.message}`).join('; ')}`);
       }
-      findings.push(...checkManifests(items, {
+      appendAll(findings, loaded.findings);
+      appendAll(findings, checkManifests(loaded.items, {
         strict: this.strict, complete: this.complete, customResourceDefinitions: crds.definitions, kubernetesVersion: this.kubernetesVersion,
       }));
     }

@@ -35,7 +35,7 @@ export function convertError(error: ErrorObject, data: unknown): ConvertedError 
       const known = Object.keys(asRecord(asRecord(error.parentSchema).properties));
       const suggestion = closest(field, known);
       const hint = suggestion ? `; did you mean "${suggestion}"?` : '';
-      return { ruleId: 'schema/unknown-field', path: joinPath(at, field), message: `unknown field "${field}"${hint}` };
+      return { ruleId: 'schema/unknown-field', path: joinPath(at, field), message: `unknown field ${quoteName(field)}${hint}` };
     }
     case 'required': {
       const field = String(params.missingProperty);
@@ -87,6 +87,11 @@ function fieldPath(pointer: string, data: unknown): string {
     }
   }
   return out;
+}
+
+/** A field name in quotes for a message; a very long one is cut, with its length. */
+function quoteName(name: string): string {
+  return name.length > 100 ? `"${name.slice(0, 97)}..." (${name.length} characters)` : `"${name}"`;
 }
 
 function article(type: string): string {

@@ -1,6 +1,7 @@
 import type { default as Ajv, ValidateFunction } from 'ajv';
 import type { default as addFormatsType } from 'ajv-formats';
 
+import { QUANTITY_PATTERN } from '../kubernetes-rules';
 import { validateApiConstraints } from './api-constraints';
 import { validateApiReferences } from './api-references';
 import { validateApiRules } from './api-validation';
@@ -9,10 +10,11 @@ import { customResourceVersions } from './crd-versions';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
 import { readApiHistory, readPackedDefinitions } from './packed-definitions';
+import { describeInvalidPattern, invalidPatterns, linearRegExpEngine } from './regexp';
 import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
 import { convertErrors, describeValue } from './schema-errors';
 import { shareRepeatedSubschemas } from './shared-subschemas';
-import { asArray, asRecord } from './util';
+import { appendAll, asArray, asRecord } from './util';
 
 /** The kinds a model-serving app usually consists of, compiled by `warmUp()`. */
 export const COMMON_KINDS: readonly { readonly apiVersion: string; readonly kind: string }[] = [
@@ -44,7 +46,10 @@ function createAjv(): Ajv {
   const AjvClass = require('ajv').default as typeof Ajv;
   const addFormats = require('ajv-formats').default as typeof addFormatsType;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const ajv = new AjvClass({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
+  const ajv = new AjvClass({
+    allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false,
+    code: { regExp: linearRegExpEngine(new Set([QUANTITY_PATTERN])) },
+  });
   addFormats(ajv);
   return ajv;
 }
@@ -206,7 +211,12 @@ export class SchemaValidator {
     if (!isList && typeof meta.name !== 'string' && typeof meta.generateName !== 'string') {
       findings.push(finding('schema/required', 'metadata.name', 'required field "metadata.name" is missing'));
     }
-    findings.push(...validateApiRules(data), ...validateApiReferences(data), ...validateApiConstraints(o));
+    appendAll(findings, validateApiRules(data));
+    appendAll(findings, validateApiReferences(data));
+    appendAll(findings, validateApiConstraints(o));
+    if (o.kind === 'CustomResourceDefinition' && o.apiVersion.startsWith('apiextensions.k8s.io/')) {
+      appendAll(findings, invalidPatterns(data).map(p => finding('schema/invalid', p.path, describeInvalidPattern(p))));
+    }
     return dedupe(findings);
   }
 

@@ -41,3 +41,13 @@ export function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
     map.set(key, [value]);
   }
 }
+
+/**
+ * Appends the items of one array to another, in place. Unlike `push(...items)`, which passes every item as an argument
+ * on the call stack, it works for any number of items.
+ */
+export function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) {
+    target.push(item);
+  }
+}
