@@ -228,6 +228,12 @@ describe('refusals', () => {
     [{ model: { source: ModelSource.fromImage(), env: '1PATH' } }, "model.env '1PATH' must consist of letters, digits, '_', '-' or '.' and not start with a digit"],
     [{ env: { MODEL: 'x' }, model: { source: ModelSource.fromImage(), env: 'MODEL' } },
       "model.env 'MODEL' is also set in env; the construct sets it to the model path"],
+    [{ model: { source: ModelSource.fromUrl('https://example.com/m.pkl', { sha265: 'x' } as never) } },
+      "model.source unknown option 'sha265'; did you mean 'sha256'?"],
+    [{ model: { source: ModelSource.fromClaim('m', { create: { storage: '1Gi', storageClass: 'fast' } } as never) } },
+      "model.source unknown option 'create.storageClass'; did you mean 'storageClassName'?"],
+    [{ model: { source: ModelSource.fromClaim('m', { size: '1Gi' } as never) } }, "model.source unknown option 'size'"],
+    [{ model: { source: ModelSource.fromClaim('m', { create: {} } as never) } }, "model.source create.storage (unset) must be a Kubernetes quantity such as '10Gi'"],
     [{ model: {} }, 'model.source (unset) must be a ModelSource (ModelSource.fromClaim, fromUri, fromUrl, fromImage or fromHostPath, '
       + 'or an object with a bind(context) method)'],
   ])('%j', (props, message) => {

@@ -5,7 +5,7 @@ import { isEnvVarName, isQuantity, parseImage } from '../kubernetes-rules';
 import { ResourcesProps } from '../serving-props';
 import { ModelInitContainer, ModelServer, ModelSourceConfig, ModelSourceContext } from './context';
 import { FETCH_SCRIPT, UNPACK_SCRIPT } from './download-scripts';
-import { sourceProblem } from './problem';
+import { sourceProblem, unknownOptionProblems } from './problem';
 
 /**
  * The images that fetch a model, by URL scheme, pinned to exact releases. Each holds `sh` and its scheme's tool:
@@ -62,7 +62,8 @@ export class UrlModelSource {
 
   public bind(context: ModelSourceContext): ModelSourceConfig {
     const options = this.options ?? {};
-    const problems: string[] = [];
+    const problems = unknownOptionProblems(context, this.options,
+      ['sha256', 'archivePath', 'image', 'unpackImage', 'resources', 'sizeLimit', 'env']);
     const format = this.checkUrl(context, problems);
     checkOptions(context, options, format, problems);
     if (problems.length > 0 || format === undefined) {
