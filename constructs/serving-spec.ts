@@ -52,6 +52,8 @@ export interface ResolvedContainer {
   readonly resources: ResolvedResources;
   /** Volumes by mount path, writable paths included. */
   readonly mounts: { readonly [path: string]: Mount };
+  /** Paths the construct mounts itself (a model, say); `mounts` must not name them. */
+  readonly reservedMountPaths: string[];
   readonly probes: ResolvedProbes;
 }
 

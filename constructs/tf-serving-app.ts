@@ -172,6 +172,7 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
     defaultServiceType: ServiceType.NODE_PORT,
     defaultServicePort: TF_SERVING_REST_PORT,
     ownMounts: { ...modelServerMounts(bound), ...configMount },
+    ownInitContainers: modelInitContainers(bound),
     ownAnnotations: modelWaivers(bound),
     ownPodAnnotations: {
       // The environment and the files are read at start only: a changed ConfigMap must roll the pods.
@@ -188,7 +189,6 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
     ...workload,
     // The image's entrypoint passes its arguments on to tensorflow_model_server, after its own flags.
     server: { ...workload.server, env: { ...modelEnv, ...workload.server.env }, args: args.length > 0 ? args : undefined },
-    initContainers: [...modelInitContainers(bound, workload), ...workload.initContainers],
     service: {
       ...workload.service,
       additionalPorts: [{ name: 'grpc', port: props.service?.grpcPort ?? TF_SERVING_GRPC_PORT, nodePort: props.service?.grpcNodePort }],

@@ -7,7 +7,8 @@ import * as root from '../constructs';
 import * as check from '../constructs/check';
 
 test('the root export holds the constructs, their error and the validation plugin class', () => {
-  for (const name of ['ModelServingApp', 'TfServingApp', 'ServingApp', 'ModelSource', 'InvalidPropsError', 'ManifestCheckValidation']) {
+  for (const name of ['ModelServingApp', 'TfServingApp', 'ServingApp', 'ModelSource', 'InvalidPropsError', 'ManifestCheckValidation', 'EnvValue', 'Mount',
+    'WhenUnsatisfiable']) {
     expect(root).toHaveProperty(name);
   }
 });

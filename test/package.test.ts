@@ -12,12 +12,17 @@ const peers = ['cdk8s', 'constructs', 'cdk8s-plus-28']
 
 const CONSUMER_TS = `
 import { App, Chart } from 'cdk8s';
-import { ModelServingApp, ModelSource, ServiceType, TfServingApp } from 'cdk8s-model-serving';
+import { EnvValue, ModelServingApp, ModelSource, Mount, ServiceType, TfServingApp } from 'cdk8s-model-serving';
 import { checkManifests, parseManifests, RULES } from 'cdk8s-model-serving/check';
 
 const app = new App({ outdir: 'dist' });
 const chart = new Chart(app, 'models');
-new ModelServingApp(chart, 'jokemeter', { image: 'peterwolf/jokemeter:lr', port: 80, probes: { readiness: '/ready' }, ingress: { host: 'jokemeter.ai' } });
+new ModelServingApp(chart, 'jokemeter', {
+  image: 'peterwolf/jokemeter:lr', port: 80, probes: { readiness: { path: '/ready', periodSeconds: 10 } }, ingress: { host: 'jokemeter.ai' },
+  env: { POD_IP: EnvValue.fromField('status.podIP') }, mounts: { '/cache': Mount.emptyDir({ sizeLimit: '1Gi' }) },
+  serviceAccount: { annotations: { 'iam.gke.io/gcp-service-account': 'jokemeter@p.iam.gserviceaccount.com' } },
+  sidecars: [{ name: 'exporter', image: 'quay.io/prometheus/statsd-exporter:v0.26.1', ports: [{ name: 'metrics', containerPort: 9102 }] }],
+});
 new TfServingApp(chart, 'half-plus-two', {
   modelName: 'half_plus_two',
   modelSource: ModelSource.fromClaim('models'),
@@ -64,7 +69,7 @@ test('a consumer synthesizes both constructs from the installed package', () => 
   execFileSync(process.execPath, ['main.js'], { cwd: project });
   const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(project, 'dist', 'models.k8s.yaml'), 'utf8')).map(d => d.toJSON());
   expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
-    'Deployment/jokemeter', 'Service/jokemeter', 'Ingress/jokemeter',
+    'ServiceAccount/jokemeter', 'Deployment/jokemeter', 'Service/jokemeter', 'Ingress/jokemeter',
     'ConfigMap/half-plus-two-config', 'Deployment/half-plus-two', 'Service/half-plus-two', 'HorizontalPodAutoscaler/half-plus-two',
     'PodDisruptionBudget/half-plus-two',
   ]);

@@ -286,6 +286,8 @@ describe('refused production props', () => {
     [{ mounts: { 'etc/tls': Mount.secret('tls') } }, "mounts path 'etc/tls' must be an absolute folder path starting with '/', other than '/'"],
     [{ mounts: { '/etc/tls': Mount.secret('TLS') } }, "mounts['/etc/tls'] 'TLS' must name a Secret: a DNS-1123 subdomain"],
     [{ mounts: { '/dev/shm': Mount.memory('1GB') } }, "mounts['/dev/shm'] sizeLimit '1GB' must be a Kubernetes quantity such as '1Gi'"],
+    [{ mounts: { '/dev/shm': Mount.memory('1Gi') } },
+      "mounts['/dev/shm'] Mount.memory('1Gi') is larger than resources.memory.limit '512Mi': its pages count against the memory limit, so filling it would OOM-kill the container"],
     [{ security: { writablePaths: ['/tmp', '/cache'] }, mounts: { '/cache': Mount.emptyDir() } },
       "security.writablePaths '/cache' is also in mounts: give it one volume, in mounts or here"],
     [{ resources: { gpu: { count: 0.5 } } }, 'resources.gpu.count 0.5 must be a whole number of devices, at least 1'],

@@ -44,16 +44,18 @@ Arb<{ [K in keyof T]: T[K] extends Gen<infer V> ? V | undefined : never }> {
   return fc.record(fields) as never;
 }
 
-const QUANTITIES = ['5m', '100m', '0.5', '1', '32M', '512Mi', '1G', '2Gi'];
-/** A request and a limit, the request never above the limit. */
-const range = gen(
-  fc.tuple(fc.nat(QUANTITIES.length - 1), fc.nat(QUANTITIES.length - 1), fc.boolean(), fc.boolean()).map(([a, b, r, l]) => ({
-    request: r ? QUANTITIES[Math.min(a, b)] : undefined, limit: l ? QUANTITIES[Math.max(a, b)] : undefined,
+/** A request and a limit from `quantities` (in ascending order), the request never above the limit. */
+const range = (quantities: string[]) => gen(
+  fc.tuple(fc.nat(quantities.length - 1), fc.nat(quantities.length - 1), fc.boolean(), fc.boolean()).map(([a, b, r, l]) => ({
+    request: r ? quantities[Math.min(a, b)] : undefined, limit: l ? quantities[Math.max(a, b)] : undefined,
   })),
   fc.constantFrom({ request: '512MB' }, { request: '-1' }, { limit: 'lots' }, { request: '2', limit: '1' }),
 );
+const CPU = ['5m', '100m', '0.5', '1', '2'];
+/** At least 32M: a memory limit must hold the 16Mi memory mounts below. */
+const BYTES = ['32M', '512Mi', '1G', '2Gi'];
 const resources = (valid: boolean) => record({
-  cpu: range, memory: range, ephemeralStorage: range,
+  cpu: range(CPU), memory: range(BYTES), ephemeralStorage: range(BYTES),
   gpu: gen(fc.record({ count: fc.integer({ min: 1, max: 8 }), resource: opt(fc.constantFrom('nvidia.com/gpu', 'amd.com/gpu')) }),
     fc.constantFrom({ count: 0 }, { count: 1.5 }, { count: 1, resource: 'gpu' })),
 }, valid);
@@ -96,7 +98,7 @@ const env = (valid: boolean, reserved: string[] = []) => fc.dictionary(
 const mounts = (valid: boolean) => fc.dictionary(
   fc.constantFrom('/etc/tls', '/config', '/data', '/dev/shm', '/cache'),
   valid
-    ? fc.constantFrom(Mount.secret('tls'), Mount.configMap(SETTINGS.name), Mount.claim('data', { readOnly: true }), Mount.memory('1Gi'), Mount.emptyDir())
+    ? fc.constantFrom(Mount.secret('tls'), Mount.configMap(SETTINGS.name), Mount.claim('data', { readOnly: true }), Mount.memory('16Mi'), Mount.emptyDir())
     : mostly(gen(fc.constant(Mount.emptyDir({ sizeLimit: '1Gi' })), fc.constantFrom(Mount.secret('TLS'), Mount.memory('1GB')))),
   { maxKeys: 3 },
 );

@@ -1,6 +1,6 @@
 import { Node } from 'constructs';
 
-import { DEFAULT_TF_SERVING_IMAGE, ModelSource, ServiceType, TfServingApp } from '../constructs';
+import { DEFAULT_TF_SERVING_IMAGE, ModelSource, Mount, ServiceType, TfServingApp } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
 import { errorOf, expectValidForKubernetes, findObject, kinds, serverContainer, synth, testChart } from './util';
 
@@ -162,6 +162,8 @@ describe('bad props', () => {
       "image 'docker.io/tensorflow/serving:2.15.0-gpu' must be a custom image that contains the model"],
     [{ modelSource: ModelSource.fromUri('gs://bucket/half_plus_two'), modelBasePath: '/models' },
       "modelBasePath '/models' conflicts with ModelSource.fromUri, whose URI gives MODEL_BASE_PATH: give one of them"],
+    [{ mounts: { '/models/half_plus_two': Mount.emptyDir() } },
+      "mounts path '/models/half_plus_two' is where the construct mounts the model; choose another path"],
     [{ podAnnotations: { 'model-serving.cdk8s.io/config-hash': 'x' } }, "podAnnotations key 'model-serving.cdk8s.io/config-hash' is set by the construct itself"],
   ])('%j is refused: %s', (props, message) => {
     expect(build(props)).toThrow(message);

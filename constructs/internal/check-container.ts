@@ -1,5 +1,6 @@
 // Checks of one resolved container: the server, an init container or a sidecar get the same rules.
 import * as rules from '../kubernetes-rules';
+import { Mount } from '../mount';
 import { ResolvedContainer, ResolvedProbe } from '../serving-spec';
 import { PropProblems } from './problems';
 import {
@@ -9,14 +10,14 @@ import {
 const CPU_EXAMPLE = "'500m' or '0.5'";
 const BYTES_EXAMPLE = "'512Mi' or '1G'";
 
-export function checkContainer(p: PropProblems, c: ResolvedContainer): void {
+export function checkContainer(p: PropProblems, c: ResolvedContainer, givenMounts?: { readonly [path: string]: Mount }): void {
   const at = (prop: string) => `${c.propPrefix}${prop}`;
   checkImage(p, at('image'), c.image);
   checkEnv(p, c);
   c.envFromSecrets.forEach((name, i) => checkObjectName(p, at(`envFromSecrets[${i}]`), name));
   c.envFromConfigMaps.forEach((name, i) => checkObjectName(p, at(`envFromConfigMaps[${i}]`), name));
   checkResources(p, c);
-  checkMounts(p, c);
+  checkMounts(p, c, givenMounts);
   for (const kind of ['startup', 'readiness', 'liveness'] as const) {
     const probe = c.probes[kind];
     if (probe) {
@@ -56,13 +57,30 @@ function checkResources(p: PropProblems, c: ResolvedContainer): void {
   }
 }
 
-function checkMounts(p: PropProblems, c: ResolvedContainer): void {
+function checkMounts(p: PropProblems, c: ResolvedContainer, given: { readonly [path: string]: Mount } | undefined): void {
+  for (const path of c.reservedMountPaths) {
+    p.check(given?.[path] === undefined, `${c.propPrefix}mounts path`, path, 'is where the construct mounts the model; choose another path');
+  }
   for (const [path, mount] of Object.entries(c.mounts)) {
     const prop = `${c.propPrefix}mounts['${path}']`;
+    if (c.reservedMountPaths.includes(path)) {
+      continue;
+    }
     if (p.check(rules.isHttpPath(path) && !path.includes(':') && path !== '/', `${c.propPrefix}mounts path`, path,
       "must be an absolute folder path starting with '/', other than '/'")) {
       mount._check(p, prop);
+      checkMemoryMount(p, c, prop, mount._memoryBytes());
     }
+  }
+}
+
+/** A tmpfs counts against the memory limit of the container that fills it: larger than the limit, it can only OOM-kill. */
+function checkMemoryMount(p: PropProblems, c: ResolvedContainer, prop: string, size: string | undefined): void {
+  const bytes = size !== undefined ? rules.parseQuantity(size) : undefined;
+  const limit = rules.parseQuantity(c.resources.memory.limit);
+  if (bytes !== undefined && limit !== undefined && bytes > limit) {
+    p.add(`${prop} Mount.memory('${size}') is larger than ${c.propPrefix}resources.memory.limit '${c.resources.memory.limit}': `
+      + 'its pages count against the memory limit, so filling it would OOM-kill the container');
   }
 }
 

@@ -8,9 +8,8 @@ import { AdditionalContainerProps } from '../container-props';
 import { waiverAnnotation } from '../kubernetes-rules';
 import { ModelClaim, ModelInitContainer, ModelSourceConfig, ModelSourceContext } from '../model-sources/context';
 import { Mount } from '../mount';
-import { ResolvedContainer, ServingWorkloadSpec } from '../serving-spec';
+import { ServingWorkloadSpec } from '../serving-spec';
 import { PropProblems } from './problems';
-import { resolveAdditionalContainer } from './resolve-container';
 import { anyObject, either, ShapeCheck } from './shape';
 
 /** Where a bound model is, for the server. */
@@ -129,24 +128,19 @@ export function modelServerMounts(models: BoundModel[]): { [path: string]: Mount
 }
 
 /**
- * The models' init containers, resolved like the `initContainers` prop (same checks, security context, writable
- * paths and default resources), to run before it: a user's init container may need the model.
+ * The models' init containers, for the workload's own init containers (resolved like the `initContainers` prop: same
+ * checks, security context, writable paths and default resources), to run before the user's, who may need the model.
  */
-export function modelInitContainers(models: BoundModel[], spec: ServingWorkloadSpec): ResolvedContainer[] {
-  // The very Mounts of the server, so that every container shares the pod's writable emptyDirs.
-  const writable: { [path: string]: Mount } = {};
-  for (const path of spec.security.writablePaths) {
-    writable[path] = spec.server.mounts[path];
-  }
+export function modelInitContainers(models: BoundModel[]): Array<{ container: AdditionalContainerProps; propPrefix: string }> {
   return models.flatMap(model => model.initContainers.map((c, i) => {
     const mounts: { [path: string]: Mount } = {};
     for (const [path, volumeName] of Object.entries(c.volumeMounts ?? {})) {
       mounts[path] = mountOf(model, volumeName, false);
     }
-    const props: AdditionalContainerProps = {
+    const container: AdditionalContainerProps = {
       name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, resources: c.resources, mounts,
     };
-    return resolveAdditionalContainer(props, `${model.context.prop} initContainers[${i}].`, 'init', writable);
+    return { container, propPrefix: `${model.context.prop} initContainers[${i}].` };
   }));
 }
 

@@ -15,7 +15,7 @@ export function renderPodTemplate(spec: ServingWorkloadSpec): k8s.PodTemplateSpe
   const annotations = { ...spec.podAnnotations, ...spec.ownPodAnnotations };
   return {
     metadata: {
-      labels: { ...spec.podLabels, ...spec.labels },
+      labels: nonEmptyMap(spec.podLabels) ? { ...spec.podLabels, ...spec.labels } : spec.labels,
       annotations: nonEmptyMap(annotations),
     },
     spec: {
@@ -106,6 +106,9 @@ export function nonEmpty<T>(items: T[]): T[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
-export function nonEmptyMap(map: { readonly [key: string]: string }): { [key: string]: string } | undefined {
-  return Object.keys(map).length > 0 ? { ...map } : undefined;
+export function nonEmptyMap(map: { readonly [key: string]: string }): { readonly [key: string]: string } | undefined {
+  for (const _ in map) {
+    return map;
+  }
+  return undefined;
 }

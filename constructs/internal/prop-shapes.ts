@@ -13,7 +13,7 @@ import {
 } from '../serving-props';
 import { TopologySpreadProps } from '../topology-spread-props';
 import {
-  anyObject, arrayOf, boolean, either, Fields, instanceOf, number, numberOrString, object, recordOf, ShapeCheck, string, stringMap,
+  anyObject, arrayOf, boolean, either, Fields, instanceOf, number, numberOrString, object, recordOf, string, stringMap,
 } from './shape';
 
 const strings = arrayOf(string);
@@ -91,4 +91,3 @@ export const WORKLOAD_FIELDS: Fields<ServingWorkloadProps> = {
   sidecars: arrayOf(additionalContainer),
 };
 
-export type { ShapeCheck };

@@ -37,7 +37,7 @@ export function buildServingWorkload(scope: Construct, spec: ServingWorkloadSpec
 }
 
 function metadata(spec: ServingWorkloadSpec, annotations?: { readonly [key: string]: string }): k8s.ObjectMeta {
-  return { name: spec.name, namespace: spec.namespace, labels: { ...spec.labels }, annotations: annotations && nonEmptyMap(annotations) };
+  return { name: spec.name, namespace: spec.namespace, labels: spec.labels, annotations: annotations && nonEmptyMap(annotations) };
 }
 
 function createServiceAccount(scope: Construct, spec: ServingWorkloadSpec): k8s.KubeServiceAccount {
@@ -62,7 +62,7 @@ function createDeployment(scope: Construct, spec: ServingWorkloadSpec): k8s.Kube
         type: 'RollingUpdate',
         rollingUpdate: { maxSurge: intOrString(rollingUpdate.maxSurge), maxUnavailable: intOrString(rollingUpdate.maxUnavailable) },
       } : undefined,
-      selector: { matchLabels: { ...spec.selector } },
+      selector: { matchLabels: spec.selector },
       template: renderPodTemplate(spec),
     },
   });
@@ -75,7 +75,7 @@ function createService(scope: Construct, spec: ServingWorkloadSpec): k8s.KubeSer
     metadata: metadata(spec, service.annotations),
     spec: {
       type: service.type,
-      selector: { ...spec.selector },
+      selector: spec.selector,
       ports: [{ name: target, port: service.port, nodePort: service.nodePort }, ...service.additionalPorts ?? []]
         .map(port => ({ name: port.name, port: port.port, targetPort: k8s.IntOrString.fromString(port.name), nodePort: port.nodePort, protocol: 'TCP' })),
     },
@@ -134,7 +134,7 @@ function createAutoscaler(scope: Construct, spec: ServingWorkloadSpec): k8s.Kube
 function createDisruptionBudget(scope: Construct, spec: ServingWorkloadSpec): k8s.KubePodDisruptionBudget {
   return new k8s.KubePodDisruptionBudget(scope, 'disruption-budget', {
     metadata: metadata(spec),
-    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: { ...spec.selector } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+    spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: spec.selector }, unhealthyPodEvictionPolicy: 'AlwaysAllow' },
   });
 }
 

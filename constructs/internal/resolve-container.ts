@@ -4,7 +4,7 @@ import { EnvValue } from '../env-value';
 import { Mount } from '../mount';
 import { ProbeOptions, ProbesProps } from '../probe-props';
 import { ResourcesProps } from '../serving-props';
-import { ResolvedContainer, ResolvedProbe, ResolvedProbes, ResolvedResources } from '../serving-spec';
+import { ResolvedContainer, ResolvedProbe, ResolvedProbes } from '../serving-spec';
 import { resolveResources, ResourceDefaults } from './resources';
 
 /** With a 5 s period, 60 failures give a model 5 minutes to load before the pod is restarted. */
@@ -45,7 +45,7 @@ export function resolveContainer(props: ContainerProps, defaults: ContainerDefau
   for (const [name, value] of Object.entries(props.env ?? {})) {
     env[name] = typeof value === 'string' ? EnvValue.fromValue(value) : value;
   }
-  const mounts: { [path: string]: Mount } = { ...defaults.ownMounts, ...props.mounts };
+  const mounts: { [path: string]: Mount } = { ...props.mounts, ...defaults.ownMounts };
   for (const [path, mount] of Object.entries(defaults.writableMounts)) {
     // A user's own writable mount at a writable path (say an emptyDir at /tmp) replaces ours.
     if (!(path in mounts)) {
@@ -65,6 +65,7 @@ export function resolveContainer(props: ContainerProps, defaults: ContainerDefau
     envFromConfigMaps: [...defaults.ownEnvFromConfigMaps ?? [], ...props.envFromConfigMaps ?? []],
     resources: resolveResources(props.resources, defaults.resources),
     mounts,
+    reservedMountPaths: Object.keys(defaults.ownMounts ?? {}),
     probes: resolveProbes(props.probes, defaults),
   };
 }
@@ -113,4 +114,3 @@ export function resolveAdditionalContainer(props: AdditionalContainerProps, prop
   });
 }
 
-export type { ResolvedResources };

@@ -1,5 +1,5 @@
 // Resolves the props every serving construct shares into one ServingWorkloadSpec, with every default applied.
-import { ContainerPort } from '../container-props';
+import { AdditionalContainerProps, ContainerPort } from '../container-props';
 import { waiverAnnotation } from '../kubernetes-rules';
 import { Mount } from '../mount';
 import { ProbeOptions } from '../probe-props';
@@ -38,6 +38,11 @@ export interface WorkloadDefaults {
   readonly reservedEnv?: string[];
   readonly ownEnvFromConfigMaps?: string[];
   readonly ownMounts?: { [path: string]: Mount };
+  /**
+   * Init containers of the construct (a model download, say), before the user's; hardened and checked like them.
+   * `propPrefix` names the prop their problems come from, e.g. `'modelSource downloader '`.
+   */
+  readonly ownInitContainers?: Array<{ readonly container: AdditionalContainerProps; readonly propPrefix: string }>;
   readonly ownAnnotations?: { [key: string]: string };
   readonly ownPodAnnotations?: { [key: string]: string };
 }
@@ -49,7 +54,7 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
   const autoscaling = resolveAutoscaling(d.autoscaling);
   const maySpread = autoscaling ? autoscaling.maxReplicas > 1 : (d.replicas ?? 1) > 1;
   const serviceAccountName = props.serviceAccountName ?? (props.serviceAccount ? d.name : undefined);
-  const server = resolveContainer(props, {
+  const server = resolveContainer({ ...props, image: d.image }, {
     name: d.name,
     propPrefix: '',
     ports: d.ports,
@@ -68,8 +73,11 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
     namespace: props.namespace,
     labels: identity.labels,
     selector: identity.selector,
-    server: { ...server, image: d.image, command: props.command, args: props.args },
-    initContainers: (props.initContainers ?? []).map((c, i) => resolveAdditionalContainer(c, `initContainers[${i}].`, 'init', writableMounts)),
+    server,
+    initContainers: [
+      ...(d.ownInitContainers ?? []).map(c => resolveAdditionalContainer(c.container, c.propPrefix, 'init', writableMounts)),
+      ...(props.initContainers ?? []).map((c, i) => resolveAdditionalContainer(c, `initContainers[${i}].`, 'init', writableMounts)),
+    ],
     sidecars,
     replicas: autoscaling ? undefined : (d.replicas ?? 1),
     autoscaling,
