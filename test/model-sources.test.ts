@@ -185,6 +185,7 @@ describe('refusals', () => {
     ['/root/models', "model.source hostPath '/root/models' is in /root, a system folder of the node; copy the model to a folder of its own"],
     ['/srv/docker.sock', "model.source hostPath '/srv/docker.sock' names the container runtime (docker.sock): mounting it gives the pod the node; "
       + 'copy the model to a folder of its own'],
+    ['/var/lib', "model.source hostPath '/var/lib' holds /var/lib/kubelet, a system folder of the node; copy the model to a folder of its own"],
     ['/var/lib/containerd/models', "model.source hostPath '/var/lib/containerd/models' names the container runtime (containerd): mounting it gives "
       + 'the pod the node; copy the model to a folder of its own'],
   ])('fromHostPath(%j)', (hostPath, message) => {

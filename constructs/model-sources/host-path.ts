@@ -33,7 +33,11 @@ export function sensitiveHostPathRule(normalized: string): string | undefined {
     return `is in ${folder}, a system folder of the node`;
   }
   const name = SENSITIVE_NAMES.find(n => normalized.includes(n));
-  return name ? `names the container runtime (${name}): mounting it gives the pod the node` : undefined;
+  if (name) {
+    return `names the container runtime (${name}): mounting it gives the pod the node`;
+  }
+  const holds = SENSITIVE_FOLDERS.find(f => f.startsWith(`${normalized}/`));
+  return holds ? `holds ${holds}, a system folder of the node` : undefined;
 }
 
 export class HostPathModelSource {
