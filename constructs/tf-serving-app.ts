@@ -275,7 +275,8 @@ function checkLocation(p: PropProblems, model: BoundModel, image: string, single
   const prop = model.context.prop;
   if (model.location === ModelLocation.URI) {
     const uri = model.uri as string;
-    if (props.modelBasePath !== undefined) {
+    // With `models`, a base path still places the other models; a URI model simply ignores it.
+    if (single && props.modelBasePath !== undefined) {
       p.add(`modelBasePath '${props.modelBasePath}' conflicts with ModelSource.fromUri, whose URI gives MODEL_BASE_PATH: give one of them`);
     }
     if (single) {

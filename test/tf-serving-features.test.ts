@@ -131,6 +131,16 @@ describe('models from anywhere', () => {
     expectClean(objects);
   });
 
+  test('with several models, modelBasePath places the mounted ones and a store keeps its URI', () => {
+    const objects = build({
+      modelBasePath: '/srv/models',
+      models: [{ name: 'a', source: ModelSource.fromClaim('a-model') }, { name: 'b', source: ModelSource.fromUri('gs://bucket/models/b') }],
+    });
+    expect(findObject(objects, 'ConfigMap').data['models.config']).toContain('base_path: "/srv/models/a"');
+    expect(findObject(objects, 'ConfigMap').data['models.config']).toContain('base_path: "gs://bucket/models/b"');
+    expect(serverContainer(findObject(objects, 'Deployment')).volumeMounts).toContainEqual({ name: 'model-0', mountPath: '/srv/models/a', readOnly: true });
+  });
+
   test('a created claim is emitted next to the app, read-only in the pod', () => {
     const objects = build({ modelName: 'm', modelSource: ModelSource.fromClaim('m-model', { create: { storage: '5Gi', storageClassName: 'filestore' } }) });
     expect(findObject(objects, 'PersistentVolumeClaim', 'm-model').spec).toEqual({
