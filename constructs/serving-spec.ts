@@ -40,20 +40,20 @@ export interface ResolvedContainer {
   /** Where its props are, for messages: `''` for the server, `sidecars[0].` for a sidecar. */
   readonly propPrefix: string;
   readonly image: string;
-  readonly command?: string[];
-  readonly args?: string[];
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
   /** The first port is the one probes check and the Service targets. */
-  readonly ports: ContainerPort[];
+  readonly ports: readonly ContainerPort[];
   readonly env: { readonly [name: string]: EnvValue };
   /** Variables the construct sets itself; `env` must not name them. */
-  readonly reservedEnv: string[];
-  readonly envFromSecrets: string[];
-  readonly envFromConfigMaps: string[];
+  readonly reservedEnv: readonly string[];
+  readonly envFromSecrets: readonly string[];
+  readonly envFromConfigMaps: readonly string[];
   readonly resources: ResolvedResources;
   /** Volumes by mount path, writable paths included. */
   readonly mounts: { readonly [path: string]: Mount };
   /** Paths the construct mounts itself (a model, say); `mounts` must not name them. */
-  readonly reservedMountPaths: string[];
+  readonly reservedMountPaths: readonly string[];
   readonly probes: ResolvedProbes;
 }
 
@@ -89,7 +89,7 @@ export interface ResolvedSecurity {
   readonly runAsGroup: number;
   readonly readOnlyRootFilesystem: boolean;
   /** Folders that get an emptyDir each; `/tmp` is added while the root file system is read-only. */
-  readonly writablePaths: string[];
+  readonly writablePaths: readonly string[];
 }
 
 /** The pod's Kubernetes identity. */
@@ -120,8 +120,8 @@ export interface ServingWorkloadSpec {
   /** The labels that select the pods; a subset of `labels` that never changes over the app's life. */
   readonly selector: { readonly [key: string]: string };
   readonly server: ResolvedContainer;
-  readonly initContainers: ResolvedContainer[];
-  readonly sidecars: ResolvedContainer[];
+  readonly initContainers: readonly ResolvedContainer[];
+  readonly sidecars: readonly ResolvedContainer[];
   /** Undefined when an autoscaler owns the replica count. */
   readonly replicas?: number;
   readonly autoscaling?: ResolvedAutoscaling;
@@ -135,9 +135,9 @@ export interface ServingWorkloadSpec {
   readonly disruptionBudget: boolean;
   readonly security: ResolvedSecurity;
   readonly serviceAccount: ResolvedServiceAccount;
-  readonly imagePullSecrets: string[];
+  readonly imagePullSecrets: readonly string[];
   readonly nodeSelector: { readonly [key: string]: string };
-  readonly tolerations: k8s.Toleration[];
+  readonly tolerations: readonly k8s.Toleration[];
   readonly affinity?: k8s.Affinity;
   readonly priorityClassName?: string;
   readonly topologySpread?: ResolvedTopologySpread;

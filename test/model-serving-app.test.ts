@@ -320,6 +320,11 @@ describe('bad props', () => {
       .toThrow("ModelServingApp 'test/m': image (unset) is required: a container image such as 'repo/model:1.4.2'");
   });
 
+  test('a bad writable path is reported once, under its own prop', () => {
+    expect(errorOf(build({ security: { writablePaths: ['tmp'] } })))
+      .toBe("ModelServingApp 'test/jokemeter': security.writablePaths 'tmp' must be an absolute folder path starting with '/', other than '/'");
+  });
+
   test('a digest pins even a latest tag', () => {
     expect(build({ image: `r/m:latest@sha256:${'a'.repeat(64)}` })).not.toThrow();
   });

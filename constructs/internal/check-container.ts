@@ -2,6 +2,7 @@
 import * as rules from '../kubernetes-rules';
 import { Mount } from '../mount';
 import { ResolvedContainer, ResolvedProbe } from '../serving-spec';
+import { ConstructMount } from './construct-mount';
 import { PropProblems } from './problems';
 import {
   checkHttpPath, checkImage, checkNonNegativeInteger, checkObjectName, checkPositiveInteger, checkQuantity, checkRequestWithinLimit,
@@ -61,23 +62,25 @@ function checkMounts(p: PropProblems, c: ResolvedContainer, given: { readonly [p
   for (const path of c.reservedMountPaths) {
     p.check(given?.[path] === undefined, `${c.propPrefix}mounts path`, path, 'is where the construct mounts the model; choose another path');
   }
-  for (const [path, mount] of Object.entries(c.mounts)) {
-    const prop = `${c.propPrefix}mounts['${path}']`;
-    if (c.reservedMountPaths.includes(path)) {
+  const memoryLimit = rules.parseQuantity(c.resources.memory.limit);
+  for (const path in c.mounts) {
+    const mount = c.mounts[path];
+    // The construct's own mounts (writable paths, the model) are checked through the props that make them.
+    if (mount instanceof ConstructMount) {
       continue;
     }
     if (p.check(rules.isHttpPath(path) && !path.includes(':') && path !== '/', `${c.propPrefix}mounts path`, path,
       "must be an absolute folder path starting with '/', other than '/'")) {
+      const prop = `${c.propPrefix}mounts['${path}']`;
       mount._check(p, prop);
-      checkMemoryMount(p, c, prop, mount._memoryBytes());
+      checkMemoryMount(p, c, prop, mount._memoryBytes(), memoryLimit);
     }
   }
 }
 
 /** A tmpfs counts against the memory limit of the container that fills it: larger than the limit, it can only OOM-kill. */
-function checkMemoryMount(p: PropProblems, c: ResolvedContainer, prop: string, size: string | undefined): void {
+function checkMemoryMount(p: PropProblems, c: ResolvedContainer, prop: string, size: string | undefined, limit: number | undefined): void {
   const bytes = size !== undefined ? rules.parseQuantity(size) : undefined;
-  const limit = rules.parseQuantity(c.resources.memory.limit);
   if (bytes !== undefined && limit !== undefined && bytes > limit) {
     p.add(`${prop} Mount.memory('${size}') is larger than ${c.propPrefix}resources.memory.limit '${c.resources.memory.limit}': `
       + 'its pages count against the memory limit, so filling it would OOM-kill the container');

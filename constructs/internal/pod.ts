@@ -12,7 +12,7 @@ export function renderPodTemplate(spec: ServingWorkloadSpec): k8s.PodTemplateSpe
   const containers = [spec.server, ...spec.initContainers, ...spec.sidecars];
   const volumes = new PodVolumes(containers);
   const render = (c: ResolvedContainer) => renderContainer(spec, c, volumes);
-  const annotations = { ...spec.podAnnotations, ...spec.ownPodAnnotations };
+  const annotations = nonEmptyMap(spec.podAnnotations) ? { ...spec.podAnnotations, ...spec.ownPodAnnotations } : spec.ownPodAnnotations;
   return {
     metadata: {
       labels: nonEmptyMap(spec.podLabels) ? { ...spec.podLabels, ...spec.labels } : spec.labels,
@@ -44,11 +44,12 @@ export function renderPodTemplate(spec: ServingWorkloadSpec): k8s.PodTemplateSpe
 }
 
 function renderContainer(spec: ServingWorkloadSpec, c: ResolvedContainer, volumes: PodVolumes): k8s.Container {
+  const probes = containerProbes(c.probes, c.ports[0]?.name);
   return {
     name: c.name,
     image: c.image,
-    command: c.command,
-    args: c.args,
+    command: c.command && nonEmpty(c.command),
+    args: c.args && nonEmpty(c.args),
     ports: nonEmpty(c.ports.map(p => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' }))),
     env: nonEmpty(Object.entries(c.env).map(([name, value]) => value._toEnvVar(name))),
     envFrom: nonEmpty([
@@ -56,7 +57,9 @@ function renderContainer(spec: ServingWorkloadSpec, c: ResolvedContainer, volume
       ...c.envFromSecrets.map(name => ({ secretRef: { name } })),
     ]),
     resources: resourceRequirements(c.resources),
-    ...containerProbes(c.probes, c.ports[0]?.name),
+    startupProbe: probes.startupProbe,
+    readinessProbe: probes.readinessProbe,
+    livenessProbe: probes.livenessProbe,
     securityContext: containerSecurityContext(spec.security),
     volumeMounts: nonEmpty(Object.entries(c.mounts).map(([mountPath, mount]) => ({
       name: volumes.nameOf(mount), mountPath, readOnly: mount._readOnly || undefined,
@@ -102,8 +105,9 @@ function volumeNameOf(path: string): string {
   return name.length <= 63 ? name : `${name.slice(0, 54).replace(/-+$/, '')}-${createHash('sha256').update(path).digest('hex').slice(0, 8)}`;
 }
 
-export function nonEmpty<T>(items: T[]): T[] | undefined {
-  return items.length > 0 ? items : undefined;
+/** The items, or undefined for none; the rendered objects only read them. */
+export function nonEmpty<T>(items: readonly T[]): T[] | undefined {
+  return items.length > 0 ? items as T[] : undefined;
 }
 
 export function nonEmptyMap(map: { readonly [key: string]: string }): { readonly [key: string]: string } | undefined {

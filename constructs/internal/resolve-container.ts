@@ -5,6 +5,7 @@ import { Mount } from '../mount';
 import { ProbeOptions, ProbesProps } from '../probe-props';
 import { ResourcesProps } from '../serving-props';
 import { ResolvedContainer, ResolvedProbe, ResolvedProbes } from '../serving-spec';
+import { NO_ENTRIES, NO_ITEMS } from './empty';
 import { resolveResources, ResourceDefaults } from './resources';
 
 /** With a 5 s period, 60 failures give a model 5 minutes to load before the pod is restarted. */
@@ -41,9 +42,12 @@ export interface ContainerProps {
 }
 
 export function resolveContainer(props: ContainerProps, defaults: ContainerDefaults): ResolvedContainer {
-  const env: { [name: string]: EnvValue } = {};
-  for (const [name, value] of Object.entries(props.env ?? {})) {
-    env[name] = typeof value === 'string' ? EnvValue.fromValue(value) : value;
+  let env: { [name: string]: EnvValue } = NO_ENTRIES;
+  if (props.env) {
+    env = {};
+    for (const [name, value] of Object.entries(props.env)) {
+      env[name] = typeof value === 'string' ? EnvValue.fromValue(value) : value;
+    }
   }
   const mounts: { [path: string]: Mount } = { ...props.mounts, ...defaults.ownMounts };
   for (const [path, mount] of Object.entries(defaults.writableMounts)) {
@@ -60,12 +64,13 @@ export function resolveContainer(props: ContainerProps, defaults: ContainerDefau
     args: props.args,
     ports: defaults.ports,
     env,
-    reservedEnv: defaults.reservedEnv ?? [],
-    envFromSecrets: props.envFromSecrets ?? [],
-    envFromConfigMaps: [...defaults.ownEnvFromConfigMaps ?? [], ...props.envFromConfigMaps ?? []],
+    reservedEnv: defaults.reservedEnv ?? NO_ITEMS,
+    envFromSecrets: props.envFromSecrets ?? NO_ITEMS,
+    envFromConfigMaps: defaults.ownEnvFromConfigMaps || props.envFromConfigMaps
+      ? [...defaults.ownEnvFromConfigMaps ?? NO_ITEMS, ...props.envFromConfigMaps ?? NO_ITEMS] : NO_ITEMS,
     resources: resolveResources(props.resources, defaults.resources),
     mounts,
-    reservedMountPaths: Object.keys(defaults.ownMounts ?? {}),
+    reservedMountPaths: defaults.ownMounts ? Object.keys(defaults.ownMounts) : NO_ITEMS,
     probes: resolveProbes(props.probes, defaults),
   };
 }

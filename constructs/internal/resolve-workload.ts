@@ -9,6 +9,7 @@ import {
 import { ResolvedAutoscaling, ResolvedContainer, ResolvedSecurity, ResolvedTopologySpread, ServingWorkloadSpec } from '../serving-spec';
 import { WhenUnsatisfiable } from '../topology-spread-props';
 import { ConstructMount } from './construct-mount';
+import { NO_ENTRIES, NO_ITEMS } from './empty';
 import { appIdentity } from './identity';
 import { resolveAdditionalContainer, resolveContainer } from './resolve-container';
 import { serverResourceDefaults } from './resources';
@@ -66,7 +67,7 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
     reservedEnv: d.reservedEnv,
     ownEnvFromConfigMaps: d.ownEnvFromConfigMaps,
   });
-  const sidecars = (props.sidecars ?? []).map((c, i) => resolveAdditionalContainer(c, `sidecars[${i}].`, 'sidecar', writableMounts));
+  const sidecars = (props.sidecars ?? NO_ITEMS).map((c, i) => resolveAdditionalContainer(c, `sidecars[${i}].`, 'sidecar', writableMounts));
   return {
     constructType: d.constructType,
     name: d.name,
@@ -74,10 +75,10 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
     labels: identity.labels,
     selector: identity.selector,
     server,
-    initContainers: [
-      ...(d.ownInitContainers ?? []).map(c => resolveAdditionalContainer(c.container, c.propPrefix, 'init', writableMounts)),
-      ...(props.initContainers ?? []).map((c, i) => resolveAdditionalContainer(c, `initContainers[${i}].`, 'init', writableMounts)),
-    ],
+    initContainers: d.ownInitContainers || props.initContainers ? [
+      ...(d.ownInitContainers ?? NO_ITEMS).map(c => resolveAdditionalContainer(c.container, c.propPrefix, 'init', writableMounts)),
+      ...(props.initContainers ?? NO_ITEMS).map((c, i) => resolveAdditionalContainer(c, `initContainers[${i}].`, 'init', writableMounts)),
+    ] : NO_ITEMS,
     sidecars,
     replicas: autoscaling ? undefined : (d.replicas ?? 1),
     autoscaling,
@@ -92,14 +93,14 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
         ? ServiceType.NODE_PORT : d.defaultServiceType),
       port: d.service?.port ?? d.defaultServicePort,
       nodePort: d.service?.nodePort,
-      annotations: d.service?.annotations ?? {},
+      annotations: d.service?.annotations ?? NO_ENTRIES,
     },
     ingress: d.ingress ? {
       host: d.ingress.host,
       path: d.ingress.path ?? '/',
       pathType: d.ingress.pathType ?? IngressPathType.PREFIX,
       className: d.ingress.className,
-      annotations: d.ingress.annotations ?? {},
+      annotations: d.ingress.annotations ?? NO_ENTRIES,
       tlsSecretName: d.ingress.tlsSecretName,
     } : undefined,
     disruptionBudget: props.disruptionBudget ?? maySpread,
@@ -107,26 +108,26 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
     serviceAccount: {
       name: serviceAccountName,
       create: props.serviceAccount && props.serviceAccountName === undefined ? {
-        annotations: props.serviceAccount.annotations ?? {},
-        labels: props.serviceAccount.labels ?? {},
+        annotations: props.serviceAccount.annotations ?? NO_ENTRIES,
+        labels: props.serviceAccount.labels ?? NO_ENTRIES,
       } : undefined,
       automountToken: props.automountServiceAccountToken?.reason,
     },
-    imagePullSecrets: props.imagePullSecrets ?? [],
-    nodeSelector: props.nodeSelector ?? {},
-    tolerations: props.tolerations ?? [],
+    imagePullSecrets: props.imagePullSecrets ?? NO_ITEMS,
+    nodeSelector: props.nodeSelector ?? NO_ENTRIES,
+    tolerations: props.tolerations ?? NO_ITEMS,
     affinity: props.affinity,
     priorityClassName: props.priorityClassName,
     topologySpread: resolveTopologySpread(props.topologySpread, maySpread),
-    annotations: props.annotations ?? {},
+    annotations: props.annotations ?? NO_ENTRIES,
     ownAnnotations: {
       ...d.ownAnnotations,
       ...unprobedSidecarWaivers(sidecars),
       ...(props.changeCause !== undefined ? { 'kubernetes.io/change-cause': props.changeCause } : {}),
     },
-    podLabels: props.podLabels ?? {},
-    podAnnotations: props.podAnnotations ?? {},
-    ownPodAnnotations: d.ownPodAnnotations ?? {},
+    podLabels: props.podLabels ?? NO_ENTRIES,
+    podAnnotations: props.podAnnotations ?? NO_ENTRIES,
+    ownPodAnnotations: d.ownPodAnnotations ?? NO_ENTRIES,
   };
 }
 
@@ -156,7 +157,7 @@ function resolveSecurity(props: ServingWorkloadProps): ResolvedSecurity {
 }
 
 /** An emptyDir per writable path, shared by every container of the pod. */
-function writableMountsOf(paths: string[]): { [path: string]: Mount } {
+function writableMountsOf(paths: readonly string[]): { [path: string]: Mount } {
   const mounts: { [path: string]: Mount } = {};
   paths.forEach((path, i) => {
     mounts[path] = new ConstructMount(path === '/tmp' ? 'tmp' : `writable-${i}`, { emptyDir: {} }, false);

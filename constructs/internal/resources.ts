@@ -40,22 +40,24 @@ export function resolveResources(resources: ResourcesProps | undefined, defaults
 export function resourceRequirements(resources: ResolvedResources): k8s.ResourceRequirements {
   const q = k8s.Quantity.fromString;
   const { cpu, memory, gpu, ephemeralStorage } = resources;
-  // A device plugin's resource cannot be overcommitted: Kubernetes requires its request to equal its limit.
-  const devices = gpu ? { [gpu.resource]: q(String(gpu.count)) } : {};
-  return {
-    requests: {
-      'cpu': q(cpu.request),
-      'memory': q(memory.request),
-      ...(ephemeralStorage?.request !== undefined ? { 'ephemeral-storage': q(ephemeralStorage.request) } : {}),
-      ...devices,
-    },
-    limits: {
-      ...(cpu.limit !== undefined ? { cpu: q(cpu.limit) } : {}),
-      'memory': q(memory.limit),
-      ...(ephemeralStorage?.limit !== undefined ? { 'ephemeral-storage': q(ephemeralStorage.limit) } : {}),
-      ...devices,
-    },
-  };
+  // Assigned one by one: conditional spreads are a slow path, and synth renders thousands of containers.
+  const requests: { [name: string]: k8s.Quantity } = { cpu: q(cpu.request), memory: q(memory.request) };
+  const limits: { [name: string]: k8s.Quantity } = {};
+  if (cpu.limit !== undefined) {
+    limits.cpu = q(cpu.limit);
+  }
+  limits.memory = q(memory.limit);
+  if (ephemeralStorage?.request !== undefined) {
+    requests['ephemeral-storage'] = q(ephemeralStorage.request);
+  }
+  if (ephemeralStorage?.limit !== undefined) {
+    limits['ephemeral-storage'] = q(ephemeralStorage.limit);
+  }
+  if (gpu) {
+    // A device plugin's resource cannot be overcommitted: Kubernetes requires its request to equal its limit.
+    requests[gpu.resource] = limits[gpu.resource] = q(String(gpu.count));
+  }
+  return { requests, limits };
 }
 
 function larger(a: string, b: string): string {

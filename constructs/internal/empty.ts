@@ -1,0 +1,4 @@
+// Shared empty defaults: thousands of apps resolve to the same "nothing", so they share one frozen value
+// instead of allocating (and keeping alive until synth) an empty map or list each.
+export const NO_ITEMS: readonly never[] = Object.freeze([]);
+export const NO_ENTRIES: { readonly [key: string]: never } = Object.freeze({});
