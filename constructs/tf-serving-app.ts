@@ -291,7 +291,7 @@ function checkLocation(p: PropProblems, model: BoundModel, image: string, single
 }
 
 /** A flag the construct passes itself, given again in `args`, would leave TF Serving to pick one of the two. */
-function checkOwnFlags(p: PropProblems, given: string[] | undefined, all: string[]): void {
+function checkOwnFlags(p: PropProblems, given: readonly string[] | undefined, all: readonly string[]): void {
   const own = all.slice(0, all.length - (given?.length ?? 0)).map(flag => flag.split('=')[0]);
   (given ?? []).forEach((arg, i) => {
     const flag = typeof arg === 'string' ? arg.split('=')[0] : arg;
