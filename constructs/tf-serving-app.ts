@@ -19,8 +19,8 @@ import { ModelServer } from './model-sources/context';
 import { Mount } from './mount';
 import { AutoscalingProps, ResourcesProps, ServiceType, ServingWorkloadProps } from './serving-props';
 import { ServingWorkloadSpec } from './serving-spec';
-import { ServedModel, TF_CONFIG_DIR, tfConfigFiles } from './tf-serving/config-files';
-import { BatchingProps, TfServingModel, TfServingServiceProps } from './tf-serving/props';
+import { TF_CONFIG_DIR, tfConfigFiles } from './tf-serving/config-files';
+import { BatchingProps, ServedModel, TfServingModel, TfServingServiceProps } from './tf-serving/props';
 import { checkBatching, checkGrpcService, checkTfModelName, isStockTfServingImage } from './tf-serving/validate-props';
 
 /** The tensorflow/serving release used unless `image` says otherwise. */

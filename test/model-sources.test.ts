@@ -21,7 +21,8 @@ describe('a downloaded model for ModelServingApp', () => {
   const pod = deployment.spec.template.spec;
   const container = serverContainer(deployment);
 
-  test('is valid and passes the checker in strict mode', () => {
+  test('is valid, passes the checker in strict mode, and matches the snapshot', () => {
+    expect(objects).toMatchSnapshot();
     expectValidForKubernetes(objects);
     expect(checkObjects(objects, { strict: true }).filter(f => f.ruleId !== 'probes/readiness')).toEqual([]);
   });
