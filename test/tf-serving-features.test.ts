@@ -200,6 +200,11 @@ describe('refusals', () => {
     expect(refused(props)).toBe(message);
   });
 
+  test.each(['tensorflow/serving:2.14.1-gpu', 'mirror.gcr.io/tensorflow/serving:2.14.1', 'registry-1.docker.io/tensorflow/serving:2.15.0'])(
+    'the stock image %s is refused with fromImage', image => {
+      expect(refused({ modelName: 'm', image, modelSource: ModelSource.fromImage() })).toMatch(/a stock tensorflow\/serving image has none/);
+    });
+
   test('a user image built from tensorflow/serving is fine with fromImage', () => {
     expect(() => build({ modelName: 'm', image: 'ghcr.io/acme/tensorflow/serving-resnet:1.0.0', modelSource: ModelSource.fromImage() })).not.toThrow();
   });
