@@ -11,14 +11,20 @@ import {
 const CPU_EXAMPLE = "'500m' or '0.5'";
 const BYTES_EXAMPLE = "'512Mi' or '1G'";
 
-export function checkContainer(p: PropProblems, c: ResolvedContainer, givenMounts?: { readonly [path: string]: Mount }): void {
+/** What the user gave for the container, to tell the construct's own env and mounts from theirs. */
+export interface GivenContainer {
+  readonly env?: { readonly [name: string]: unknown };
+  readonly mounts?: { readonly [path: string]: Mount };
+}
+
+export function checkContainer(p: PropProblems, c: ResolvedContainer, given: GivenContainer): void {
   const at = (prop: string) => `${c.propPrefix}${prop}`;
   checkImage(p, at('image'), c.image);
-  checkEnv(p, c);
+  checkEnv(p, c, given);
   c.envFromSecrets.forEach((name, i) => checkObjectName(p, at(`envFromSecrets[${i}]`), name));
   c.envFromConfigMaps.forEach((name, i) => checkObjectName(p, at(`envFromConfigMaps[${i}]`), name));
   checkResources(p, c);
-  checkMounts(p, c, givenMounts);
+  checkMounts(p, c, given.mounts);
   for (const kind of ['startup', 'readiness', 'liveness'] as const) {
     const probe = c.probes[kind];
     if (probe) {
@@ -27,12 +33,14 @@ export function checkContainer(p: PropProblems, c: ResolvedContainer, givenMount
   }
 }
 
-function checkEnv(p: PropProblems, c: ResolvedContainer): void {
-  for (const [name, value] of Object.entries(c.env)) {
-    const prop = `${c.propPrefix}env`;
-    p.check(rules.isEnvVarName(name), `${prop} name`, name, "must consist of letters, digits, '_', '-' or '.' and not start with a digit");
+function checkEnv(p: PropProblems, c: ResolvedContainer, given: GivenContainer): void {
+  const prop = `${c.propPrefix}env`;
+  for (const name in given.env) {
     p.check(!c.reservedEnv.includes(name), `${prop} name`, name, 'is set by the construct itself; use the matching prop instead');
-    value._check(p, `${prop}.${name}`);
+  }
+  for (const name in c.env) {
+    p.check(rules.isEnvVarName(name), `${prop} name`, name, "must consist of letters, digits, '_', '-' or '.' and not start with a digit");
+    c.env[name]._check(p, `${prop}.${name}`);
   }
 }
 

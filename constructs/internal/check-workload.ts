@@ -57,7 +57,7 @@ function checkContainers(p: PropProblems, spec: ServingWorkloadSpec, given: Give
   const portNumbers = new Set<number>();
   const names = new Set<string>([spec.server.name]);
   for (const c of all) {
-    checkContainer(p, c, c === spec.server ? given.mounts : undefined);
+    checkContainer(p, c, c === spec.server ? given : {});
     if (c !== spec.server) {
       const prop = `${c.propPrefix}name`;
       if (p.check(typeof c.name === 'string' && rules.isDns1123Label(c.name), prop, c.name, 'must be a DNS-1123 label')) {

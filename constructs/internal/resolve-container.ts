@@ -25,6 +25,8 @@ export interface ContainerDefaults {
   readonly ownMounts?: { [path: string]: Mount };
   /** Mounts after the user's: the writable paths. */
   readonly writableMounts: { [path: string]: Mount };
+  /** Variables the construct sets itself (names are also reserved); the user's `env` may not name them. */
+  readonly ownEnv?: { readonly [name: string]: EnvValue };
   readonly reservedEnv?: string[];
   readonly ownEnvFromConfigMaps?: string[];
 }
@@ -42,9 +44,9 @@ export interface ContainerProps {
 }
 
 export function resolveContainer(props: ContainerProps, defaults: ContainerDefaults): ResolvedContainer {
-  let env: { [name: string]: EnvValue } = NO_ENTRIES;
+  let env: { [name: string]: EnvValue } = defaults.ownEnv ?? NO_ENTRIES;
   if (props.env) {
-    env = {};
+    env = { ...defaults.ownEnv };
     for (const [name, value] of Object.entries(props.env)) {
       env[name] = typeof value === 'string' ? EnvValue.fromValue(value) : value;
     }
@@ -64,7 +66,7 @@ export function resolveContainer(props: ContainerProps, defaults: ContainerDefau
     args: props.args,
     ports: defaults.ports,
     env,
-    reservedEnv: defaults.reservedEnv ?? NO_ITEMS,
+    reservedEnv: defaults.ownEnv ? [...defaults.reservedEnv ?? NO_ITEMS, ...Object.keys(defaults.ownEnv)] : defaults.reservedEnv ?? NO_ITEMS,
     envFromSecrets: props.envFromSecrets ?? NO_ITEMS,
     envFromConfigMaps: defaults.ownEnvFromConfigMaps || props.envFromConfigMaps
       ? [...defaults.ownEnvFromConfigMaps ?? NO_ITEMS, ...props.envFromConfigMaps ?? NO_ITEMS] : NO_ITEMS,

@@ -1,5 +1,6 @@
 // Resolves the props every serving construct shares into one ServingWorkloadSpec, with every default applied.
 import { AdditionalContainerProps, ContainerPort } from '../container-props';
+import { EnvValue } from '../env-value';
 import { waiverAnnotation } from '../kubernetes-rules';
 import { Mount } from '../mount';
 import { ProbeOptions } from '../probe-props';
@@ -36,6 +37,8 @@ export interface WorkloadDefaults {
   readonly defaultServiceType: ServiceType;
   readonly defaultServicePort: number;
   readonly ingress?: IngressProps;
+  /** Variables of the server the construct sets (say, where the model is); the user's `env` may not name them. */
+  readonly ownEnv?: { readonly [name: string]: EnvValue };
   readonly reservedEnv?: string[];
   readonly ownEnvFromConfigMaps?: string[];
   readonly ownMounts?: { [path: string]: Mount };
@@ -64,6 +67,7 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
     probed: 'server',
     ownMounts: d.ownMounts,
     writableMounts,
+    ownEnv: d.ownEnv,
     reservedEnv: d.reservedEnv,
     ownEnvFromConfigMaps: d.ownEnvFromConfigMaps,
   });

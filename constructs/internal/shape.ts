@@ -161,7 +161,8 @@ export function object<T>(fields: Fields<T>): ShapeCheck {
       typeProblem(p, at === '' ? 'props' : at, value, 'an object');
       return;
     }
-    for (const [key, v] of Object.entries(value)) {
+    for (const key in value) {
+      const v = value[key];
       const check = (fields as Record<string, ShapeCheck>)[key];
       if (!Object.hasOwn(fields, key)) {
         const suggestion = closest(key, known);
