@@ -122,10 +122,6 @@ const TF_SERVING_APP: Pipeline<TfServingAppProps, TfServingInternalSpec> = {
     checkGrpcService(p, props.service, spec.service.port);
     checkBatching(p, props.batching);
     checkOwnFlags(p, props.args, spec.server.args ?? []);
-    // The construct sets these itself (spec.server.env holds its own values, so the check reads the props).
-    for (const key of MODEL_ENV) {
-      p.check(props.env?.[key] === undefined, 'env name', key, 'is set by the construct itself; use the matching prop instead');
-    }
   },
 };
 
@@ -171,6 +167,9 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
     service: props.service,
     defaultServiceType: ServiceType.NODE_PORT,
     defaultServicePort: TF_SERVING_REST_PORT,
+    // Explicit keys rather than envFrom: the ConfigMap also holds the configuration files.
+    ownEnv: single ? modelEnvOf(configMapName) : undefined,
+    reservedEnv: MODEL_ENV,
     ownMounts: { ...modelServerMounts(bound), ...configMount },
     ownInitContainers: modelInitContainers(bound),
     ownAnnotations: modelWaivers(bound),
@@ -179,16 +178,11 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
       [CONFIG_HASH_ANNOTATION]: hashOf(configData),
     },
   });
-  // Explicit keys rather than envFrom: the ConfigMap also holds the configuration files.
-  const modelEnv: { [name: string]: EnvValue } = {};
-  for (const key of MODEL_ENV.filter(k => k in configData)) {
-    modelEnv[key] = EnvValue.fromConfigMap(configMapName, key);
-  }
   const args = [...config.args, ...workload.server.args ?? []];
   return {
     ...workload,
     // The image's entrypoint passes its arguments on to tensorflow_model_server, after its own flags.
-    server: { ...workload.server, env: { ...modelEnv, ...workload.server.env }, args: args.length > 0 ? args : undefined },
+    server: { ...workload.server, args: args.length > 0 ? args : undefined },
     service: {
       ...workload.service,
       additionalPorts: [{ name: 'grpc', port: props.service?.grpcPort ?? TF_SERVING_GRPC_PORT, nodePort: props.service?.grpcNodePort }],
@@ -242,6 +236,15 @@ export class TfServingApp extends Construct {
     this.disruptionBudget = objects.disruptionBudget;
     this.serviceAccount = objects.serviceAccount;
   }
+}
+
+/** MODEL_NAME and MODEL_BASE_PATH, read from the ConfigMap by key. */
+function modelEnvOf(configMapName: string): { [name: string]: EnvValue } {
+  const env: { [name: string]: EnvValue } = {};
+  for (const key of MODEL_ENV) {
+    env[key] = EnvValue.fromConfigMap(configMapName, key);
+  }
+  return env;
 }
 
 function hashOf(data: Record<string, string>): string {
