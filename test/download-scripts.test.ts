@@ -176,3 +176,17 @@ test('the query of a signed URL is not printed', () => {
   expect(result.stdout).toBe('model-fetch: https://bucket.s3.amazonaws.com/model.bin\n');
   expect(fs.readFileSync(path.join(root, 'model', 'model.bin'), 'utf8')).toBe('x');
 });
+
+test.each([
+  ['s3://ml-models/prod/m.tar.gz', 'aws', 's3 cp --only-show-errors s3://ml-models/prod/m.tar.gz {scratch}/m.tar.gz'],
+  ['s3://ml-models/prod/m/', 'aws', 's3 sync --only-show-errors s3://ml-models/prod/m/ {model}'],
+  ['gs://ml-models/prod/m.zip', 'gcloud', 'storage cp gs://ml-models/prod/m.zip {scratch}/m.zip'],
+  ['gs://ml-models/prod/m/', 'gcloud', 'storage rsync --recursive gs://ml-models/prod/m/ {model}'],
+])('%s is fetched with %s', (url, tool, expected) => {
+  // A fake tool that records its arguments; the real images hold the real one.
+  fs.writeFileSync(path.join(root, 'bin', tool), '#!/bin/sh\nprintf "%s " "$@" > "$FAKE_ROOT/tool-args"\n', { mode: 0o755 });
+  const [fetch] = initContainers(url);
+  expect(run(fetch, '/dev/null')).toEqual({ status: 0, stderr: '' });
+  const args = fs.readFileSync(path.join(root, 'tool-args'), 'utf8').trim();
+  expect(args).toBe(expected.replace('{scratch}', path.join(root, 'tmp', 'model-download')).replace('{model}', path.join(root, 'model')));
+});

@@ -101,11 +101,17 @@ export class UrlModelSource {
       return undefined;
     }
     const path = url.replace(/\?.*$/, '');
+    const https = url.startsWith('https://');
+    const bare = !path.slice(path.indexOf('//') + 2).includes('/');
+    if (https && (bare || path.endsWith('/'))) {
+      problems.push(sourceProblem(context, 'url', url, 'names no file: an https:// URL must end with the file name; only gs:// and s3:// folders end in /'));
+      return undefined;
+    }
+    if (bare) {
+      problems.push(sourceProblem(context, 'url', url, "names a whole bucket: end it with '/' to copy the bucket, or name an object in it"));
+      return undefined;
+    }
     if (path.endsWith('/')) {
-      if (url.startsWith('https://')) {
-        problems.push(sourceProblem(context, 'url', url, 'names no file: an https:// URL must end with the file name; only gs:// and s3:// folders end in /'));
-        return undefined;
-      }
       return 'folder';
     }
     const format = formatOf(path);
