@@ -115,6 +115,8 @@ describe('other sources for ModelServingApp', () => {
     const objects = build({ model: { source: ModelSource.fromHostPath('/data//models/../models/api/') } });
     const deployment = findObject(objects, 'Deployment');
     expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'model', hostPath: { path: '/data/models/api', type: 'Directory' } });
+    expect(deployment.metadata.annotations['model-serving.cdk8s.io/waive.pss-restricted.host-path'])
+      .toBe('volumes=model; ModelSource.fromHostPath: the model is a folder on the node, for minikube or kind only');
     expect(checkObjects(objects, { strict: true }).map(f => [f.ruleId, f.waived]))
       .toEqual([['pss-restricted/host-path', expect.stringMatching(/minikube or kind/)]]);
   });

@@ -55,7 +55,8 @@ export class HostPathModelSource {
     }
     return {
       volumes: [{ name: context.volumeName, hostPath: { path, type: 'Directory' } }],
-      waivers: { [HOST_PATH_RULE]: HOST_PATH_REASON },
+      // Scoped to the model's volume (`volumes=<name>; <reason>`), so the waiver covers no other hostPath of the pod.
+      waivers: { [HOST_PATH_RULE]: `volumes=${context.volumeName}; ${HOST_PATH_REASON}` },
     };
   }
 }
