@@ -190,3 +190,16 @@ test.each([
   const args = fs.readFileSync(path.join(root, 'tool-args'), 'utf8').trim();
   expect(args).toBe(expected.replace('{scratch}', path.join(root, 'tmp', 'model-download')).replace('{model}', path.join(root, 'model')));
 });
+
+test('an Authorization header reaches curl through a file, not its command line', () => {
+  fs.writeFileSync(path.join(root, 'bin', 'curl'), [
+    '#!/bin/sh',
+    'printf "%s " "$@" > "$FAKE_ROOT/curl-args"',
+    'while [ $# -gt 1 ]; do if [ "$1" = --header ]; then cp "${2#@}" "$FAKE_ROOT/curl-headers"; fi; shift; done',
+    'printf x > "$MODEL_DIR/model.bin"',
+  ].join('\n'), { mode: 0o755 });
+  const [fetch] = initContainers('https://example.com/model.bin');
+  expect(run(fetch, '/dev/null', { MODEL_AUTHORIZATION: 'Bearer hf_secret' }).status).toBe(0);
+  expect(fs.readFileSync(path.join(root, 'curl-headers'), 'utf8')).toBe('Authorization: Bearer hf_secret\n');
+  expect(fs.readFileSync(path.join(root, 'curl-args'), 'utf8')).not.toContain('hf_secret');
+});

@@ -1,6 +1,6 @@
 // ModelServingApp's `model` prop and the model sources, built-in and user-written.
 import {
-  ModelServer, ModelServingApp, ModelServingAppProps, ModelSource, ModelSourceConfig, ModelSourceContext, TfServingApp,
+  EnvValue, ModelServer, ModelServingApp, ModelServingAppProps, ModelSource, ModelSourceConfig, ModelSourceContext, TfServingApp,
 } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
 import { errorOf, expectValidForKubernetes, findObject, KubeObject, serverContainer, synth, testChart } from './util';
@@ -81,6 +81,28 @@ describe('downloads from buckets', () => {
     const volumes = findObject(build({ model: { source: ModelSource.fromUrl('s3://ml-models/m.zip', { sizeLimit: '20Gi' }) } }), 'Deployment')
       .spec.template.spec.volumes;
     expect(volumes).toContainEqual({ name: 'model', emptyDir: { sizeLimit: '20Gi' } });
+  });
+});
+
+describe('credentials of a download', () => {
+  const objects = build({
+    model: {
+      source: ModelSource.fromUrl('https://huggingface.co/acme/churn/resolve/main/model.safetensors', {
+        authorization: EnvValue.fromSecret('hf-token', 'authorization'),
+        env: { HTTPS_PROXY: 'http://proxy.internal:3128' },
+      }),
+    },
+  });
+  const [fetch] = findObject(objects, 'Deployment').spec.template.spec.initContainers;
+
+  test('come from a Secret, never from the manifest, and reach the fetch step only', () => {
+    const unpack = findObject(objects, 'Deployment').spec.template.spec.initContainers[1];
+    expect(unpack.env.map((e: KubeObject) => e.name)).not.toContain('MODEL_AUTHORIZATION');
+    expect(unpack.env.map((e: KubeObject) => e.name)).not.toContain('HTTPS_PROXY');
+    expect(fetch.env).toContainEqual({ name: 'MODEL_AUTHORIZATION', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'authorization' } } });
+    expect(fetch.env).toContainEqual({ name: 'HTTPS_PROXY', value: 'http://proxy.internal:3128' });
+    expectValidForKubernetes(objects);
+    expect(checkObjects(objects, { strict: true })).toEqual([]);
   });
 });
 
@@ -225,6 +247,13 @@ describe('refusals', () => {
       "model.source image 'curlimages/curl:latest' must be pinned to a release tag or a digest"],
     [{ model: { source: ModelSource.fromUrl('https://example.com/m.pkl', { sizeLimit: '10GB' }) } },
       "model.source sizeLimit '10GB' must be a Kubernetes quantity such as '10Gi'"],
+    [{ model: { source: ModelSource.fromUrl('https://example.com/m.pkl', { authorization: 'Bearer hf_x' } as never) } },
+      "model.source authorization '...' must be an EnvValue such as EnvValue.fromSecret('hf-token', 'authorization'): a credential written in the "
+      + 'manifest is readable by all who can read the Deployment'],
+    [{ model: { source: ModelSource.fromUrl('s3://bucket/m.pkl', { authorization: EnvValue.fromSecret('t', 'k') }) } },
+      "model.source authorization '...' only applies to https://; gs:// and s3:// use the pod's service account"],
+    [{ model: { source: ModelSource.fromUrl('https://example.com/m.pkl', { env: { AWS_SECRET_ACCESS_KEY: EnvValue.fromSecret('Bad_Name', 'k') } }) } },
+      "model.source initContainers[0].env.AWS_SECRET_ACCESS_KEY 'Bad_Name' must name a Secret: a DNS-1123 subdomain"],
     [{ model: { source: ModelSource.fromUrl('https://example.com/m.pkl', { env: { MODEL_URL: 'x' } }) } },
       "model.source env name 'MODEL_URL' is set by the download itself"],
     [{ replicas: 2, model: { source: ModelSource.fromClaim('m', { create: { storage: '1Gi', accessModes: ['ReadWriteOnce'] } }) } },
