@@ -275,6 +275,9 @@ describe('refusals', () => {
     [{ model: { source: ModelSource.fromClaim('m', { create: { storage: '1Gi', storageClass: 'fast' } } as never) } },
       "model.source unknown option 'create.storageClass'; did you mean 'storageClassName'?"],
     [{ model: { source: ModelSource.fromClaim('m', { size: '1Gi' } as never) } }, "model.source unknown option 'size'"],
+    [{ model: { source: ModelSource.fromClaim('m', { create: null } as never) } }, 'model.source create null must be { storage, storageClassName?, accessModes? }'],
+    [{ model: { source: ModelSource.fromUrl(42 as never) } },
+      "model.source url 42 must be an https://, gs:// or s3:// URL such as 'https://example.com/models/resnet.tar.gz' (letters, digits and . _ ~ % + , = : @ / - only)"],
     [{ model: { source: ModelSource.fromClaim('m', { create: {} } as never) } }, "model.source create.storage (unset) must be a Kubernetes quantity such as '10Gi'"],
     [{ model: {} }, 'model.source (unset) must be a ModelSource (ModelSource.fromClaim, fromUri, fromUrl, fromImage or fromHostPath, '
       + 'or an object with a bind(context) method)'],

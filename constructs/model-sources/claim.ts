@@ -35,7 +35,11 @@ export class ClaimModelSource {
       problems.push(...unknownOptionProblems(context, this.options.create, ['storage', 'storageClassName', 'accessModes'])
         .map(problem => problem.replace("unknown option '", "unknown option 'create.")));
     }
-    const claim = this.options?.create !== undefined ? this.claimToCreate(context, problems) : undefined;
+    const create = this.options?.create;
+    if (create !== undefined && (typeof create !== 'object' || create === null)) {
+      problems.push(sourceProblem(context, 'create', create, 'must be { storage, storageClassName?, accessModes? }'));
+    }
+    const claim = typeof create === 'object' && create !== null ? this.claimToCreate(context, problems) : undefined;
     if (!(typeof this.claimName === 'string' && isDns1123Subdomain(this.claimName))) {
       problems.push(sourceProblem(context, 'claimName', this.claimName, 'must be a DNS-1123 subdomain'));
     }
