@@ -195,6 +195,17 @@ describe('a source of your own', () => {
       .toBe("ModelServingApp 'test/api': model.source gives no volume named 'model', no uri and no inImage: the server would find no model");
   });
 
+  test('whose result has the wrong shape is reported, not crashed on', () => {
+    expect(refused({ model: { source: { bind: () => ({ volumes: 'model', initContainers: {}, problems: 'bad', inImage: true }) } } })).toBe([
+      "ModelServingApp 'test/api' has 3 invalid props:",
+      "  - model.source bind().volumes 'model' must be an array",
+      '  - model.source bind().initContainers {} must be an array',
+      "  - model.source bind().problems 'bad' must be an array",
+    ].join('\n'));
+    expect(refused({ model: { source: { bind: () => ({ inImage: true, volume: {} }) } } }))
+      .toBe("ModelServingApp 'test/api': unknown prop 'model.source bind().volume'; did you mean 'model.source bind().volumes'?");
+  });
+
   test('that throws is reported, not crashed on', () => {
     expect(refused({ model: { source: { bind: () => { throw new Error('no registry configured'); } } } }))
       .toBe("ModelServingApp 'test/api': model.source could not be bound: no registry configured");
