@@ -3,6 +3,7 @@ import {
   EnvValue, ModelServer, ModelServingApp, ModelServingAppProps, ModelSource, ModelSourceConfig, ModelSourceContext, TfServingApp,
 } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
+import { mergeWaiverReasons } from '../constructs/model-sources/waiver-scope';
 import { errorOf, expectValidForKubernetes, findObject, KubeObject, serverContainer, synth, testChart } from './util';
 
 const IMAGE = 'ghcr.io/acme/api:1.0.0';
@@ -299,5 +300,13 @@ describe('refusals', () => {
   test('a ReadWriteMany claim is fine for several replicas', () => {
     const objects = build({ replicas: 3, model: { source: ModelSource.fromClaim('m', { create: { storage: '1Gi' } }) } });
     expect(findObject(objects, 'PersistentVolumeClaim').spec.accessModes).toEqual(['ReadWriteMany']);
+  });
+});
+
+describe('waiver scopes of two sources that waive one rule', () => {
+  test('join their volumes, and an unscoped waiver covers every volume', () => {
+    expect(mergeWaiverReasons('volumes=a; why', 'volumes=b,a; other')).toBe('volumes=a,b; why');
+    expect(mergeWaiverReasons('volumes=a; why', 'everything, because')).toBe('everything, because');
+    expect(mergeWaiverReasons('everything, because', 'volumes=b; why')).toBe('everything, because');
   });
 });

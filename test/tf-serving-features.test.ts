@@ -141,6 +141,12 @@ describe('models from anywhere', () => {
     expect(serverContainer(findObject(objects, 'Deployment')).volumeMounts).toContainEqual({ name: 'model-0', mountPath: '/srv/models/a', readOnly: true });
   });
 
+  test('two hostPath models share one waiver that names both volumes', () => {
+    const objects = build({ models: ['a', 'b'].map(name => ({ name, source: ModelSource.fromHostPath(`/data/${name}`) })) });
+    expect(findObject(objects, 'Deployment').metadata.annotations['model-serving.cdk8s.io/waive.pss-restricted.host-path'])
+      .toBe('volumes=model-0,model-1; ModelSource.fromHostPath: the model is a folder on the node, for minikube or kind only');
+  });
+
   test('a created claim is emitted next to the app, read-only in the pod', () => {
     const objects = build({ modelName: 'm', modelSource: ModelSource.fromClaim('m-model', { create: { storage: '5Gi', storageClassName: 'filestore' } }) });
     expect(findObject(objects, 'PersistentVolumeClaim', 'm-model').spec).toEqual({

@@ -8,6 +8,7 @@ import { AdditionalContainerProps } from '../container-props';
 import { EnvValue } from '../env-value';
 import { waiverAnnotation } from '../kubernetes-rules';
 import { ModelClaim, ModelInitContainer, ModelSourceConfig, ModelSourceContext } from '../model-sources/context';
+import { mergeWaiverReasons } from '../model-sources/waiver-scope';
 import { Mount } from '../mount';
 import { ResourceRange, ResourcesProps } from '../serving-props';
 import { ServingWorkloadSpec } from '../serving-spec';
@@ -180,7 +181,8 @@ export function modelWaivers(models: BoundModel[]): { [key: string]: string } {
   const annotations: { [key: string]: string } = {};
   for (const model of models) {
     for (const [ruleId, reason] of Object.entries(model.waivers)) {
-      annotations[waiverAnnotation(ruleId)] = reason;
+      const key = waiverAnnotation(ruleId);
+      annotations[key] = key in annotations ? mergeWaiverReasons(annotations[key], reason) : reason;
     }
   }
   return annotations;

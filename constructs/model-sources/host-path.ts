@@ -1,6 +1,7 @@
 // A model in a folder of the node, for minikube and kind. The only place that knows the hostPath waiver.
 import { ModelSourceConfig, ModelSourceContext } from './context';
 import { sourceProblem } from './problem';
+import { volumeScopedReason } from './waiver-scope';
 
 const HOST_PATH_RULE = 'pss-restricted/host-path';
 const HOST_PATH_REASON = 'ModelSource.fromHostPath: the model is a folder on the node, for minikube or kind only';
@@ -55,8 +56,8 @@ export class HostPathModelSource {
     }
     return {
       volumes: [{ name: context.volumeName, hostPath: { path, type: 'Directory' } }],
-      // Scoped to the model's volume (`volumes=<name>; <reason>`), so the waiver covers no other hostPath of the pod.
-      waivers: { [HOST_PATH_RULE]: `volumes=${context.volumeName}; ${HOST_PATH_REASON}` },
+      // Scoped to the model's volume, so the waiver covers no other hostPath of the pod.
+      waivers: { [HOST_PATH_RULE]: volumeScopedReason([context.volumeName], HOST_PATH_REASON) },
     };
   }
 }
