@@ -117,6 +117,7 @@ const MODEL_SERVING_APP: Pipeline<ModelServingAppProps, ModelServingInternalSpec
     defaultServicePort: 80,
     ingress: props.ingress,
     ownMounts: modelServerMounts(bound),
+    ownInitContainers: modelInitContainers(bound),
     ownAnnotations: modelWaivers(bound),
   })), props, DEFAULT_MEMORY_LIMIT),
   check: (p: PropProblems, spec, props) => {
@@ -149,7 +150,6 @@ function withModel(props: ModelServingAppProps, id: string, resolve: (bound: Bou
   return {
     ...workload,
     server: { ...workload.server, env: { ...workload.server.env, ...env } },
-    initContainers: [...modelInitContainers(bound, workload), ...workload.initContainers],
     modelPath,
     bound,
   };
@@ -167,9 +167,10 @@ function checkModel(p: PropProblems, spec: ModelServingInternalSpec, props: Mode
     p.check(/^\/[^\s:]*[^/\s:]$/.test(model.path), 'model.path', model.path, "must be an absolute folder path starting with '/', without a trailing '/'");
   }
   if (bound.location !== ModelLocation.URI) {
-    // Two mounts at one path are refused by Kubernetes; a mount over a model in the image hides it.
-    p.check(!spec.security.writablePaths.includes(path) && props.mounts?.[path] === undefined, 'model.path', path,
-      'is also a writable path or in mounts; give the model a folder of its own');
+    // Two mounts at one path are refused by Kubernetes; a mount over a model in the image hides it. (A mount over a
+    // mounted model is refused with the other mounts.)
+    p.check(!spec.security.writablePaths.includes(path) && (bound.location === ModelLocation.VOLUME || props.mounts?.[path] === undefined),
+      'model.path', path, 'is also a writable path or in mounts; give the model a folder of its own');
   }
   if (model.env !== undefined) {
     p.check(isEnvVarName(model.env), 'model.env', model.env, "must consist of letters, digits, '_', '-' or '.' and not start with a digit");

@@ -22,8 +22,8 @@ import { ModelServer } from './model-sources/context';
 import { Mount } from './mount';
 import { AutoscalingProps, ResourcesProps, ServiceType, ServingWorkloadProps } from './serving-props';
 import { ServingWorkloadSpec } from './serving-spec';
-import { PROMETHEUS_PATH, ServedModel, TF_CONFIG_DIR, tfConfigFiles } from './tf-serving/config-files';
-import { BatchingProps, TfServingModel, TfServingServiceProps } from './tf-serving/props';
+import { PROMETHEUS_PATH, TF_CONFIG_DIR, tfConfigFiles } from './tf-serving/config-files';
+import { BatchingProps, ServedModel, TfServingModel, TfServingServiceProps } from './tf-serving/props';
 import { checkBatching, checkGrpcService, checkTfModelName, isStockTfServingImage } from './tf-serving/validate-props';
 
 /** The tensorflow/serving release used unless `image` says otherwise. */
@@ -131,10 +131,6 @@ const TF_SERVING_APP: Pipeline<TfServingAppProps, TfServingInternalSpec> = {
       p.check(props.metrics.port === undefined || props.metrics.port === TF_SERVING_REST_PORT, 'metrics.port', props.metrics.port,
         `must be the REST port ${TF_SERVING_REST_PORT}, where TF Serving serves its metrics`);
     }
-    // The construct sets these itself (spec.server.env holds its own values, so the check reads the props).
-    for (const key of MODEL_ENV) {
-      p.check(props.env?.[key] === undefined, 'env name', key, 'is set by the construct itself; use the matching prop instead');
-    }
   },
 };
 
@@ -182,18 +178,17 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
     service: props.service,
     defaultServiceType: ServiceType.NODE_PORT,
     defaultServicePort: TF_SERVING_REST_PORT,
+    // Explicit keys rather than envFrom: the ConfigMap also holds the configuration files.
+    ownEnv: single ? modelEnvOf(configMapName) : undefined,
+    reservedEnv: MODEL_ENV,
     ownMounts: { ...modelServerMounts(bound), ...configMount },
+    ownInitContainers: modelInitContainers(bound),
     ownAnnotations: modelWaivers(bound),
     ownPodAnnotations: {
       // The environment and the files are read at start only: a changed ConfigMap must roll the pods.
       [CONFIG_HASH_ANNOTATION]: hashOf(configData),
     },
   });
-  // Explicit keys rather than envFrom: the ConfigMap also holds the configuration files.
-  const modelEnv: { [name: string]: EnvValue } = {};
-  for (const key of MODEL_ENV.filter(k => k in configData)) {
-    modelEnv[key] = EnvValue.fromConfigMap(configMapName, key);
-  }
   const args = [...config.args, ...workload.server.args ?? []];
   // TF Serving serves its metrics on the REST port, so the ServiceMonitor scrapes the port named http.
   const metrics = { ...props.metrics, port: props.metrics?.port ?? TF_SERVING_REST_PORT };
@@ -201,8 +196,7 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
   return {
     ...measured,
     // The image's entrypoint passes its arguments on to tensorflow_model_server, after its own flags.
-    server: { ...workload.server, env: { ...modelEnv, ...workload.server.env }, args: args.length > 0 ? args : undefined },
-    initContainers: [...modelInitContainers(bound, workload), ...workload.initContainers],
+    server: { ...workload.server, args: args.length > 0 ? args : undefined },
     service: {
       ...workload.service,
       additionalPorts: [{ name: 'grpc', port: props.service?.grpcPort ?? TF_SERVING_GRPC_PORT, nodePort: props.service?.grpcNodePort }],
@@ -261,6 +255,15 @@ export class TfServingApp extends Construct {
   }
 }
 
+/** MODEL_NAME and MODEL_BASE_PATH, read from the ConfigMap by key. */
+function modelEnvOf(configMapName: string): { [name: string]: EnvValue } {
+  const env: { [name: string]: EnvValue } = {};
+  for (const key of MODEL_ENV) {
+    env[key] = EnvValue.fromConfigMap(configMapName, key);
+  }
+  return env;
+}
+
 function hashOf(data: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
 }
@@ -292,7 +295,8 @@ function checkLocation(p: PropProblems, model: BoundModel, image: string, single
   const prop = model.context.prop;
   if (model.location === ModelLocation.URI) {
     const uri = model.uri as string;
-    if (props.modelBasePath !== undefined) {
+    // With `models`, a base path still places the other models; a URI model simply ignores it.
+    if (single && props.modelBasePath !== undefined) {
       p.add(`modelBasePath '${props.modelBasePath}' conflicts with ModelSource.fromUri, whose URI gives MODEL_BASE_PATH: give one of them`);
     }
     if (single) {

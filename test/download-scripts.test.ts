@@ -176,3 +176,30 @@ test('the query of a signed URL is not printed', () => {
   expect(result.stdout).toBe('model-fetch: https://bucket.s3.amazonaws.com/model.bin\n');
   expect(fs.readFileSync(path.join(root, 'model', 'model.bin'), 'utf8')).toBe('x');
 });
+
+test.each([
+  ['s3://ml-models/prod/m.tar.gz', 'aws', 's3 cp --only-show-errors s3://ml-models/prod/m.tar.gz {scratch}/m.tar.gz'],
+  ['s3://ml-models/prod/m/', 'aws', 's3 sync --only-show-errors s3://ml-models/prod/m/ {model}'],
+  ['gs://ml-models/prod/m.zip', 'gcloud', 'storage cp gs://ml-models/prod/m.zip {scratch}/m.zip'],
+  ['gs://ml-models/prod/m/', 'gcloud', 'storage rsync --recursive gs://ml-models/prod/m/ {model}'],
+])('%s is fetched with %s', (url, tool, expected) => {
+  // A fake tool that records its arguments; the real images hold the real one.
+  fs.writeFileSync(path.join(root, 'bin', tool), '#!/bin/sh\nprintf "%s " "$@" > "$FAKE_ROOT/tool-args"\n', { mode: 0o755 });
+  const [fetch] = initContainers(url);
+  expect(run(fetch, '/dev/null')).toEqual({ status: 0, stderr: '' });
+  const args = fs.readFileSync(path.join(root, 'tool-args'), 'utf8').trim();
+  expect(args).toBe(expected.replace('{scratch}', path.join(root, 'tmp', 'model-download')).replace('{model}', path.join(root, 'model')));
+});
+
+test('an Authorization header reaches curl through a file, not its command line', () => {
+  fs.writeFileSync(path.join(root, 'bin', 'curl'), [
+    '#!/bin/sh',
+    'printf "%s " "$@" > "$FAKE_ROOT/curl-args"',
+    'while [ $# -gt 1 ]; do if [ "$1" = --header ]; then cp "${2#@}" "$FAKE_ROOT/curl-headers"; fi; shift; done',
+    'printf x > "$MODEL_DIR/model.bin"',
+  ].join('\n'), { mode: 0o755 });
+  const [fetch] = initContainers('https://example.com/model.bin');
+  expect(run(fetch, '/dev/null', { MODEL_AUTHORIZATION: 'Bearer hf_secret' }).status).toBe(0);
+  expect(fs.readFileSync(path.join(root, 'curl-headers'), 'utf8')).toBe('Authorization: Bearer hf_secret\n');
+  expect(fs.readFileSync(path.join(root, 'curl-args'), 'utf8')).not.toContain('hf_secret');
+});

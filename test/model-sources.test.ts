@@ -1,6 +1,6 @@
 // ModelServingApp's `model` prop and the model sources, built-in and user-written.
 import {
-  ModelServer, ModelServingApp, ModelServingAppProps, ModelSource, ModelSourceConfig, ModelSourceContext, TfServingApp,
+  EnvValue, ModelServer, ModelServingApp, ModelServingAppProps, ModelSource, ModelSourceConfig, ModelSourceContext, TfServingApp,
 } from '../constructs';
 import { checkObjects } from '../constructs/check/check';
 import { errorOf, expectValidForKubernetes, findObject, KubeObject, serverContainer, synth, testChart } from './util';
@@ -21,7 +21,8 @@ describe('a downloaded model for ModelServingApp', () => {
   const pod = deployment.spec.template.spec;
   const container = serverContainer(deployment);
 
-  test('is valid and passes the checker in strict mode', () => {
+  test('is valid, passes the checker in strict mode, and matches the snapshot', () => {
+    expect(objects).toMatchSnapshot();
     expectValidForKubernetes(objects);
     expect(checkObjects(objects, { strict: true }).filter(f => f.ruleId !== 'probes/readiness').filter(f => f.severity !== 'info')).toEqual([]);
   });
@@ -83,12 +84,35 @@ describe('downloads from buckets', () => {
   });
 });
 
+describe('credentials of a download', () => {
+  const objects = build({
+    model: {
+      source: ModelSource.fromUrl('https://huggingface.co/acme/churn/resolve/main/model.safetensors', {
+        authorization: EnvValue.fromSecret('hf-token', 'authorization'),
+        env: { HTTPS_PROXY: 'http://proxy.internal:3128' },
+      }),
+    },
+  });
+  const [fetch] = findObject(objects, 'Deployment').spec.template.spec.initContainers;
+
+  test('come from a Secret, never from the manifest, and reach the fetch step only', () => {
+    const unpack = findObject(objects, 'Deployment').spec.template.spec.initContainers[1];
+    expect(unpack.env.map((e: KubeObject) => e.name)).not.toContain('MODEL_AUTHORIZATION');
+    expect(unpack.env.map((e: KubeObject) => e.name)).not.toContain('HTTPS_PROXY');
+    expect(fetch.env).toContainEqual({ name: 'MODEL_AUTHORIZATION', valueFrom: { secretKeyRef: { name: 'hf-token', key: 'authorization' } } });
+    expect(fetch.env).toContainEqual({ name: 'HTTPS_PROXY', value: 'http://proxy.internal:3128' });
+    expectValidForKubernetes(objects);
+    expect(checkObjects(objects, { strict: true }).filter(f => f.severity !== 'info')).toEqual([]);
+  });
+});
+
 describe('other sources for ModelServingApp', () => {
   test('a created claim is emitted, mounted read-only at a chosen path', () => {
     const objects = build({ model: { source: ModelSource.fromClaim('api-model', { create: { storage: '2Gi' } }), path: '/opt/model' } });
     expect(findObject(objects, 'PersistentVolumeClaim', 'api-model').spec.accessModes).toEqual(['ReadWriteOnce']);
     expect(serverContainer(findObject(objects, 'Deployment')).volumeMounts).toContainEqual({ name: 'model', mountPath: '/opt/model', readOnly: true });
     expectValidForKubernetes(objects);
+    expect(checkObjects(objects, { strict: true }).filter(f => f.severity !== 'info')).toEqual([]);
   });
 
   test('a store the server reads itself is handed over in the variable, with nothing mounted', () => {
@@ -96,6 +120,8 @@ describe('other sources for ModelServingApp', () => {
     const container = serverContainer(findObject(objects, 'Deployment'));
     expect(container.env).toEqual([{ name: 'MODEL_URI', value: 's3://ml-models/prod/model' }]);
     expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expectValidForKubernetes(objects);
+    expect(checkObjects(objects, { strict: true }).filter(f => f.severity !== 'info')).toEqual([]);
   });
 
   test('a model in the image needs no volume; the variable names its folder', () => {
@@ -103,13 +129,17 @@ describe('other sources for ModelServingApp', () => {
     const container = serverContainer(findObject(objects, 'Deployment'));
     expect(container.env).toEqual([{ name: 'MODEL_DIR', value: '/app/model' }]);
     expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expectValidForKubernetes(objects);
+    expect(checkObjects(objects, { strict: true }).filter(f => f.severity !== 'info')).toEqual([]);
   });
 
   test('a hostPath is normalized and waived in one annotation', () => {
     const objects = build({ model: { source: ModelSource.fromHostPath('/data//models/../models/api/') } });
     const deployment = findObject(objects, 'Deployment');
     expect(deployment.spec.template.spec.volumes).toContainEqual({ name: 'model', hostPath: { path: '/data/models/api', type: 'Directory' } });
-    expect(checkObjects(objects, { strict: true }).filter(f => f.ruleId !== 'probes/readiness').map(f => [f.ruleId, f.waived]))
+    expect(deployment.metadata.annotations['model-serving.cdk8s.io/waive.pss-restricted.host-path'])
+      .toBe('volumes=model; ModelSource.fromHostPath: the model is a folder on the node, for minikube or kind only');
+    expect(checkObjects(objects, { strict: true }).map(f => [f.ruleId, f.waived]))
       .toEqual([['pss-restricted/host-path', expect.stringMatching(/minikube or kind/)]]);
   });
 });
@@ -165,6 +195,17 @@ describe('a source of your own', () => {
       .toBe("ModelServingApp 'test/api': model.source gives no volume named 'model', no uri and no inImage: the server would find no model");
   });
 
+  test('whose result has the wrong shape is reported, not crashed on', () => {
+    expect(refused({ model: { source: { bind: () => ({ volumes: 'model', initContainers: {}, problems: 'bad', inImage: true }) } } })).toBe([
+      "ModelServingApp 'test/api' has 3 invalid props:",
+      "  - model.source bind().volumes 'model' must be an array",
+      '  - model.source bind().initContainers {} must be an array',
+      "  - model.source bind().problems 'bad' must be an array",
+    ].join('\n'));
+    expect(refused({ model: { source: { bind: () => ({ inImage: true, volume: {} }) } } }))
+      .toBe("ModelServingApp 'test/api': unknown prop 'model.source bind().volume'; did you mean 'model.source bind().volumes'?");
+  });
+
   test('that throws is reported, not crashed on', () => {
     expect(refused({ model: { source: { bind: () => { throw new Error('no registry configured'); } } } }))
       .toBe("ModelServingApp 'test/api': model.source could not be bound: no registry configured");
@@ -186,6 +227,8 @@ describe('refusals', () => {
     ['/root/models', "model.source hostPath '/root/models' must not be a sensitive host folder: it is inside the sensitive host folder /root; copy the model to a folder of its own"],
     ['/srv/docker.sock', "model.source hostPath '/srv/docker.sock' must not be a sensitive host folder: it names the container runtime (docker.sock); "
       + 'copy the model to a folder of its own'],
+    ['/var/lib', "model.source hostPath '/var/lib' must not be a sensitive host folder: it holds the sensitive host folder /var/lib/kubelet; "
+      + 'copy the model to a folder of its own'],
     ['/var/lib/containerd/models', "model.source hostPath '/var/lib/containerd/models' must not be a sensitive host folder: "
       + 'it names the container runtime (containerd); copy the model to a folder of its own'],
   ])('fromHostPath(%j)', (hostPath, message) => {
@@ -201,6 +244,10 @@ describe('refusals', () => {
       + "'https://example.com/models/resnet.tar.gz' (letters, digits and . _ ~ % + , = : @ / - only)"],
     [{ model: { source: ModelSource.fromUrl('https://example.com/models/') } },
       "model.source url 'https://example.com/models/' names no file: an https:// URL must end with the file name; only gs:// and s3:// folders end in /"],
+    [{ model: { source: ModelSource.fromUrl('https://example.com') } },
+      "model.source url 'https://example.com' names no file: an https:// URL must end with the file name; only gs:// and s3:// folders end in /"],
+    [{ model: { source: ModelSource.fromUrl('gs://ml-models') } },
+      "model.source url 'gs://ml-models' names a whole bucket: end it with '/' to copy the bucket, or name an object in it"],
     [{ model: { source: ModelSource.fromUrl('https://example.com/m.pkl', { sha256: 'abc' }) } },
       "model.source sha256 'abc' must be 64 hexadecimal digits"],
     [{ model: { source: ModelSource.fromUrl('gs://bucket/models/', { sha256: 'a'.repeat(64) }) } },
@@ -213,6 +260,13 @@ describe('refusals', () => {
       "model.source image 'curlimages/curl:latest' must be pinned to a release tag or a digest"],
     [{ model: { source: ModelSource.fromUrl('https://example.com/m.pkl', { sizeLimit: '10GB' }) } },
       "model.source sizeLimit '10GB' must be a Kubernetes quantity such as '10Gi'"],
+    [{ model: { source: ModelSource.fromUrl('https://example.com/m.pkl', { authorization: 'Bearer hf_x' } as never) } },
+      "model.source authorization '...' must be an EnvValue such as EnvValue.fromSecret('hf-token', 'authorization'): a credential written in the "
+      + 'manifest is readable by all who can read the Deployment'],
+    [{ model: { source: ModelSource.fromUrl('s3://bucket/m.pkl', { authorization: EnvValue.fromSecret('t', 'k') }) } },
+      "model.source authorization '...' only applies to https://; gs:// and s3:// use the pod's service account"],
+    [{ model: { source: ModelSource.fromUrl('https://example.com/m.pkl', { env: { AWS_SECRET_ACCESS_KEY: EnvValue.fromSecret('Bad_Name', 'k') } }) } },
+      "model.source initContainers[0].env.AWS_SECRET_ACCESS_KEY 'Bad_Name' must name a Secret: a DNS-1123 subdomain"],
     [{ model: { source: ModelSource.fromUrl('https://example.com/m.pkl', { env: { MODEL_URL: 'x' } }) } },
       "model.source env name 'MODEL_URL' is set by the download itself"],
     [{ replicas: 2, model: { source: ModelSource.fromClaim('m', { create: { storage: '1Gi', accessModes: ['ReadWriteOnce'] } }) } },
@@ -229,6 +283,15 @@ describe('refusals', () => {
     [{ model: { source: ModelSource.fromImage(), env: '1PATH' } }, "model.env '1PATH' must consist of letters, digits, '_', '-' or '.' and not start with a digit"],
     [{ env: { MODEL: 'x' }, model: { source: ModelSource.fromImage(), env: 'MODEL' } },
       "model.env 'MODEL' is also set in env; the construct sets it to the model path"],
+    [{ model: { source: ModelSource.fromUrl('https://example.com/m.pkl', { sha265: 'x' } as never) } },
+      "model.source unknown option 'sha265'; did you mean 'sha256'?"],
+    [{ model: { source: ModelSource.fromClaim('m', { create: { storage: '1Gi', storageClass: 'fast' } } as never) } },
+      "model.source unknown option 'create.storageClass'; did you mean 'storageClassName'?"],
+    [{ model: { source: ModelSource.fromClaim('m', { size: '1Gi' } as never) } }, "model.source unknown option 'size'"],
+    [{ model: { source: ModelSource.fromClaim('m', { create: null } as never) } }, 'model.source create null must be { storage, storageClassName?, accessModes? }'],
+    [{ model: { source: ModelSource.fromUrl(42 as never) } },
+      "model.source url 42 must be an https://, gs:// or s3:// URL such as 'https://example.com/models/resnet.tar.gz' (letters, digits and . _ ~ % + , = : @ / - only)"],
+    [{ model: { source: ModelSource.fromClaim('m', { create: {} } as never) } }, "model.source create.storage (unset) must be a Kubernetes quantity such as '10Gi'"],
     [{ model: {} }, 'model.source (unset) must be a ModelSource (ModelSource.fromClaim, fromUri, fromUrl, fromImage or fromHostPath, '
       + 'or an object with a bind(context) method)'],
   ])('%j', (props, message) => {
@@ -238,5 +301,21 @@ describe('refusals', () => {
   test('a ReadWriteMany claim is fine for several replicas', () => {
     const objects = build({ replicas: 3, model: { source: ModelSource.fromClaim('m', { create: { storage: '1Gi' } }) } });
     expect(findObject(objects, 'PersistentVolumeClaim').spec.accessModes).toEqual(['ReadWriteMany']);
+  });
+});
+
+describe('waivers a source records', () => {
+  test('of a volume rule cover only the volumes of the sources that recorded them, joined in one annotation', () => {
+    const objects = synth(chart => new TfServingApp(chart, 'tf', {
+      models: [{ name: 'a', source: ModelSource.fromHostPath('/data/a') }, { name: 'b', source: ModelSource.fromHostPath('/data/b') }],
+    }));
+    expect(findObject(objects, 'Deployment').metadata.annotations['model-serving.cdk8s.io/waive.pss-restricted.host-path'])
+      .toBe('volumes=model-0,model-1; ModelSource.fromHostPath: the model is a folder on the node, for minikube or kind only');
+  });
+
+  test('of a rule about the whole pod stay unscoped', () => {
+    const own: ModelSource = { bind: () => ({ inImage: true, waivers: { 'image/pinned-tag': 'the registry pins it' } }) } as unknown as ModelSource;
+    const objects = build({ model: { source: own } });
+    expect(findObject(objects, 'Deployment').metadata.annotations['model-serving.cdk8s.io/waive.image.pinned-tag']).toBe('the registry pins it');
   });
 });

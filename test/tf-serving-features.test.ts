@@ -131,6 +131,22 @@ describe('models from anywhere', () => {
     expectClean(objects);
   });
 
+  test('with several models, modelBasePath places the mounted ones and a store keeps its URI', () => {
+    const objects = build({
+      modelBasePath: '/srv/models',
+      models: [{ name: 'a', source: ModelSource.fromClaim('a-model') }, { name: 'b', source: ModelSource.fromUri('gs://bucket/models/b') }],
+    });
+    expect(findObject(objects, 'ConfigMap').data['models.config']).toContain('base_path: "/srv/models/a"');
+    expect(findObject(objects, 'ConfigMap').data['models.config']).toContain('base_path: "gs://bucket/models/b"');
+    expect(serverContainer(findObject(objects, 'Deployment')).volumeMounts).toContainEqual({ name: 'model-0', mountPath: '/srv/models/a', readOnly: true });
+  });
+
+  test('two hostPath models share one waiver that names both volumes', () => {
+    const objects = build({ models: ['a', 'b'].map(name => ({ name, source: ModelSource.fromHostPath(`/data/${name}`) })) });
+    expect(findObject(objects, 'Deployment').metadata.annotations['model-serving.cdk8s.io/waive.pss-restricted.host-path'])
+      .toBe('volumes=model-0,model-1; ModelSource.fromHostPath: the model is a folder on the node, for minikube or kind only');
+  });
+
   test('a created claim is emitted next to the app, read-only in the pod', () => {
     const objects = build({ modelName: 'm', modelSource: ModelSource.fromClaim('m-model', { create: { storage: '5Gi', storageClassName: 'filestore' } }) });
     expect(findObject(objects, 'PersistentVolumeClaim', 'm-model').spec).toEqual({
@@ -189,6 +205,11 @@ describe('refusals', () => {
   ])('%j', (props, message) => {
     expect(refused(props)).toBe(message);
   });
+
+  test.each(['tensorflow/serving:2.14.1-gpu', 'mirror.gcr.io/tensorflow/serving:2.14.1', 'registry-1.docker.io/tensorflow/serving:2.15.0'])(
+    'the stock image %s is refused with fromImage', image => {
+      expect(refused({ modelName: 'm', image, modelSource: ModelSource.fromImage() })).toMatch(/a stock tensorflow\/serving image has none/);
+    });
 
   test('a user image built from tensorflow/serving is fine with fromImage', () => {
     expect(() => build({ modelName: 'm', image: 'ghcr.io/acme/tensorflow/serving-resnet:1.0.0', modelSource: ModelSource.fromImage() })).not.toThrow();

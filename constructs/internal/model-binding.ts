@@ -5,13 +5,14 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
 import { AdditionalContainerProps } from '../container-props';
+import { EnvValue } from '../env-value';
 import { VOLUME_RULES, volumeWaiverValue, waiverAnnotation } from '../kubernetes-rules';
 import { ModelClaim, ModelInitContainer, ModelSourceConfig, ModelSourceContext } from '../model-sources/context';
 import { Mount } from '../mount';
-import { ResolvedContainer, ServingWorkloadSpec } from '../serving-spec';
+import { ResourceRange, ResourcesProps } from '../serving-props';
+import { ServingWorkloadSpec } from '../serving-spec';
 import { PropProblems } from './problems';
-import { resolveAdditionalContainer } from './resolve-container';
-import { anyObject, either, ShapeCheck } from './shape';
+import { anyObject, arrayOf, boolean, either, object, recordOf, ShapeCheck, string, stringMap } from './shape';
 
 /** Where a bound model is, for the server. */
 export enum ModelLocation {
@@ -25,6 +26,8 @@ export enum ModelLocation {
 
 export interface BoundModel {
   readonly context: ModelSourceContext;
+  /** What bind() returned, for the check of its shape. */
+  readonly config?: unknown;
   readonly location: ModelLocation;
   /** Set when `location` is URI. */
   readonly uri?: string;
@@ -45,6 +48,28 @@ export const MODEL_SOURCE: ShapeCheck = either(
   { accepts: v => typeof (v as { bind?: unknown } | null)?.bind === 'function', check: anyObject },
 );
 
+const range = object<ResourceRange>({ request: string, limit: string });
+/** What a source of a user's may return, for JavaScript: a wrong shape is a named problem, not a TypeError. */
+const CONFIG: ShapeCheck = object<ModelSourceConfig>({
+  problems: arrayOf(string),
+  volumes: arrayOf(anyObject),
+  initContainers: arrayOf(object<ModelInitContainer>({
+    name: string, image: string, command: arrayOf(string), args: arrayOf(string),
+    env: recordOf(either('a string or an EnvValue', { accepts: v => typeof v === 'string' || v instanceof EnvValue, check: () => undefined })),
+    resources: object<ResourcesProps>({ cpu: range, memory: range, gpu: anyObject, ephemeralStorage: range }),
+    volumeMounts: stringMap,
+  })),
+  claims: arrayOf(object<ModelClaim>({ name: string, storage: string, storageClassName: string, accessModes: arrayOf(string) })),
+  uri: string,
+  inImage: boolean,
+  waivers: stringMap,
+});
+
+/** A list the source returned, or none when it is no array (the check reports that). */
+function listOf<T>(value: T[] | undefined): T[] {
+  return Array.isArray(value) ? value : [];
+}
+
 /** Asks the source for its pod pieces. Never throws: what goes wrong becomes a problem for the check step. */
 export function bindModel(source: unknown, context: ModelSourceContext): BoundModel {
   const empty = { context, location: ModelLocation.VOLUME, volumes: [], initContainers: [], claims: [], waivers: {} };
@@ -61,25 +86,30 @@ export function bindModel(source: unknown, context: ModelSourceContext): BoundMo
   if (typeof config !== 'object' || config === null) {
     return { ...empty, problems: [`${context.prop} bind() must return an object ({ volumes?, initContainers?, claims?, uri?, inImage?, waivers? })`] };
   }
-  const volumes = config.volumes ?? [];
+  const volumes = listOf(config.volumes).filter(v => typeof v === 'object' && v !== null);
   const location = config.uri !== undefined ? ModelLocation.URI : config.inImage ? ModelLocation.IMAGE : ModelLocation.VOLUME;
-  const problems = [...config.problems ?? []];
+  const problems = listOf(config.problems).map(String);
   if (problems.length === 0 && location === ModelLocation.VOLUME && !volumes.some(v => v.name === context.volumeName)) {
     problems.push(`${context.prop} gives no volume named '${context.volumeName}', no uri and no inImage: the server would find no model`);
   }
-  const initContainers = config.initContainers ?? [];
+  const initContainers = listOf(config.initContainers).filter(c => typeof c === 'object' && c !== null);
   initContainers.forEach((c, i) => {
-    for (const [path, name] of Object.entries(c?.volumeMounts ?? {})) {
+    for (const [path, name] of Object.entries(typeof c.volumeMounts === 'object' && c.volumeMounts !== null ? c.volumeMounts : {})) {
       if (!volumes.some(v => v.name === name)) {
         problems.push(`${context.prop} initContainers[${i}].volumeMounts['${path}'] '${name}' names none of the source's volumes`);
       }
     }
   });
-  return { context, location, uri: config.uri, volumes, initContainers, claims: config.claims ?? [], waivers: config.waivers ?? {}, problems };
+  const waivers = typeof config.waivers === 'object' && config.waivers !== null ? config.waivers : {};
+  const claims = listOf(config.claims).filter(c => typeof c === 'object' && c !== null);
+  return { context, config, location, uri: config.uri, volumes, initContainers, claims, waivers, problems };
 }
 
 export function reportModelProblems(p: PropProblems, models: BoundModel[]): void {
-  models.forEach(m => m.problems.forEach(problem => p.add(problem)));
+  models.forEach(m => {
+    CONFIG(m.config, `${m.context.prop} bind()`, p);
+    m.problems.forEach(problem => p.add(problem));
+  });
   const volumes = new Set<string>();
   const claims = new Set<string>();
   for (const model of models) {
@@ -129,24 +159,19 @@ export function modelServerMounts(models: BoundModel[]): { [path: string]: Mount
 }
 
 /**
- * The models' init containers, resolved like the `initContainers` prop (same checks, security context, writable
- * paths and default resources), to run before it: a user's init container may need the model.
+ * The models' init containers, for the workload's own init containers (resolved like the `initContainers` prop: same
+ * checks, security context, writable paths and default resources), to run before the user's, who may need the model.
  */
-export function modelInitContainers(models: BoundModel[], spec: ServingWorkloadSpec): ResolvedContainer[] {
-  // The very Mounts of the server, so that every container shares the pod's writable emptyDirs.
-  const writable: { [path: string]: Mount } = {};
-  for (const path of spec.security.writablePaths) {
-    writable[path] = spec.server.mounts[path];
-  }
+export function modelInitContainers(models: BoundModel[]): Array<{ container: AdditionalContainerProps; propPrefix: string }> {
   return models.flatMap(model => model.initContainers.map((c, i) => {
     const mounts: { [path: string]: Mount } = {};
     for (const [path, volumeName] of Object.entries(c.volumeMounts ?? {})) {
       mounts[path] = mountOf(model, volumeName, false);
     }
-    const props: AdditionalContainerProps = {
+    const container: AdditionalContainerProps = {
       name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, resources: c.resources, mounts,
     };
-    return resolveAdditionalContainer(props, `${model.context.prop} initContainers[${i}].`, 'init', writable);
+    return { container, propPrefix: `${model.context.prop} initContainers[${i}].` };
   }));
 }
 
@@ -165,7 +190,12 @@ export function modelWaivers(models: BoundModel[]): { [key: string]: string } {
   }
   const annotations: { [key: string]: string } = {};
   for (const [ruleId, { reason, volumes }] of byRule) {
-    annotations[waiverAnnotation(ruleId)] = VOLUME_RULES.includes(ruleId) && volumes.length > 0 ? volumeWaiverValue(volumes, reason) : reason;
+    if (!VOLUME_RULES.includes(ruleId)) {
+      annotations[waiverAnnotation(ruleId)] = reason;
+    } else if (volumes.length > 0) {
+      // A source without volumes has none to waive a volume rule for: it must not waive the pod's other volumes.
+      annotations[waiverAnnotation(ruleId)] = volumeWaiverValue(volumes, reason);
+    }
   }
   return annotations;
 }

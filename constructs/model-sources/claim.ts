@@ -1,7 +1,7 @@
 // A model on a PersistentVolumeClaim, optionally emitted by the construct.
 import { isDns1123Subdomain, isQuantity } from '../kubernetes-rules';
 import { ModelClaim, ModelSourceConfig, ModelSourceContext } from './context';
-import { sourceProblem } from './problem';
+import { sourceProblem, unknownOptionProblems } from './problem';
 
 /** The access modes Kubernetes knows; the values are the wire strings. */
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
@@ -30,8 +30,16 @@ export class ClaimModelSource {
   constructor(private readonly claimName: string, private readonly options: ClaimOptions) {}
 
   public bind(context: ModelSourceContext): ModelSourceConfig {
-    const problems: string[] = [];
-    const claim = this.options?.create !== undefined ? this.claimToCreate(context, problems) : undefined;
+    const problems = unknownOptionProblems(context, this.options, ['create']);
+    if (typeof this.options?.create === 'object' && this.options.create !== null) {
+      problems.push(...unknownOptionProblems(context, this.options.create, ['storage', 'storageClassName', 'accessModes'])
+        .map(problem => problem.replace("unknown option '", "unknown option 'create.")));
+    }
+    const create = this.options?.create;
+    if (create !== undefined && (typeof create !== 'object' || create === null)) {
+      problems.push(sourceProblem(context, 'create', create, 'must be { storage, storageClassName?, accessModes? }'));
+    }
+    const claim = typeof create === 'object' && create !== null ? this.claimToCreate(context, problems) : undefined;
     if (!(typeof this.claimName === 'string' && isDns1123Subdomain(this.claimName))) {
       problems.push(sourceProblem(context, 'claimName', this.claimName, 'must be a DNS-1123 subdomain'));
     }

@@ -1,6 +1,7 @@
 // The public contract between a model source and the construct that serves the model.
 import { k8s } from 'cdk8s-plus-28';
 
+import { EnvValue } from '../env-value';
 import { ResourcesProps } from '../serving-props';
 
 /** Which server loads the model; sources that depend on what the server reads itself look at it. */
@@ -46,8 +47,8 @@ export interface ModelInitContainer {
   readonly command?: string[];
   /** @default - the image's arguments */
   readonly args?: string[];
-  /** @default - none */
-  readonly env?: { [name: string]: string };
+  /** Values are strings or EnvValues (a Secret's key for a credential). @default - none */
+  readonly env?: { [name: string]: string | EnvValue };
   /** @default - cpu request 50m, memory request 64Mi, memory limit 128Mi, as every init container */
   readonly resources?: ResourcesProps;
   /** Volumes of the source, by name, mounted writable at a folder: `{ '/model': context.volumeName }`. @default - none */

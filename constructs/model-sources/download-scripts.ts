@@ -7,6 +7,7 @@
 // MODEL_SHA256   the expected digest of the downloaded file, or unset
 // MODEL_ARCHIVE_PATH  the folder inside the archive that holds the model, or unset for its top level
 // MODEL_VERSIONED     'true' when the server needs version folders (1/, 2/, ...) at the top of the model
+// MODEL_AUTHORIZATION the value of an https:// request's Authorization header, or unset
 //
 // MODEL_DIR      the model's emptyDir (/model)
 // MODEL_SCRATCH  a scratch folder on the download's emptyDir (/tmp/model-download)
@@ -29,8 +30,13 @@ export const FETCH_SCRIPT = [
   // The query of a signed URL is a credential: never print it.
   'echo "model-fetch: ${MODEL_URL%%[?]*}"',
   'case "$MODEL_URL" in',
-  '  https://*) curl --fail --silent --show-error --location --proto =https --proto-redir =https'
-    + ' --retry 5 --retry-connrefused --connect-timeout 30 --output "$target" "$MODEL_URL" ;;',
+  '  https://*)',
+  // The credential goes through a file, so that it is on no command line (`ps`) and in no log.
+  '    headers="$MODEL_SCRATCH/headers"',
+  '    : > "$headers"',
+  '    if [ -n "${MODEL_AUTHORIZATION:-}" ]; then printf "Authorization: %s\\n" "$MODEL_AUTHORIZATION" > "$headers"; fi',
+  '    curl --fail --silent --show-error --location --proto =https --proto-redir =https --retry 5 --retry-connrefused'
+    + ' --connect-timeout 30 --header "@$headers" --output "$target" "$MODEL_URL" ;;',
   '  gs://*/) gcloud storage rsync --recursive "$MODEL_URL" "$target" ;;',
   '  gs://*) gcloud storage cp "$MODEL_URL" "$target" ;;',
   '  s3://*/) aws s3 sync --only-show-errors "$MODEL_URL" "$target" ;;',

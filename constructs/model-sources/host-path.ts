@@ -35,6 +35,7 @@ export class HostPathModelSource {
     }
     return {
       volumes: [{ name: context.volumeName, hostPath: { path, type: 'Directory' } }],
+      // The binding scopes it to this source's volume, so the waiver covers no other hostPath of the pod.
       waivers: { [HOST_PATH_RULE]: HOST_PATH_REASON },
     };
   }

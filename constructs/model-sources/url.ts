@@ -1,11 +1,12 @@
 // A model downloaded before the server starts: a fetch init container per scheme, then an unpack init container.
 import { k8s } from 'cdk8s-plus-28';
 
+import { EnvValue } from '../env-value';
 import { isEnvVarName, isQuantity, parseImage } from '../kubernetes-rules';
 import { ResourcesProps } from '../serving-props';
 import { ModelInitContainer, ModelServer, ModelSourceConfig, ModelSourceContext } from './context';
 import { FETCH_SCRIPT, UNPACK_SCRIPT } from './download-scripts';
-import { sourceProblem } from './problem';
+import { sourceProblem, unknownOptionProblems } from './problem';
 
 /**
  * The images that fetch a model, by URL scheme, pinned to exact releases. Each holds `sh` and its scheme's tool:
@@ -33,7 +34,7 @@ const ARCHIVE_PATH = /^[A-Za-z0-9._+-]+(\/[A-Za-z0-9._+-]+)*$/;
 const SHA256 = /^[0-9a-fA-F]{64}$/;
 /** Variables the scripts read; `env` cannot set them. */
 const SCRIPT_ENV = ['MODEL_URL', 'MODEL_FORMAT', 'MODEL_FILE', 'MODEL_SHA256', 'MODEL_ARCHIVE_PATH', 'MODEL_VERSIONED', 'MODEL_DIR',
-  'MODEL_SCRATCH', 'HOME', 'CLOUDSDK_CONFIG'];
+  'MODEL_SCRATCH', 'MODEL_AUTHORIZATION', 'HOME', 'CLOUDSDK_CONFIG'];
 
 type Format = 'tar.gz' | 'tar' | 'zip' | 'file' | 'folder';
 
@@ -53,8 +54,18 @@ export interface UrlOptions {
   readonly resources?: ResourcesProps;
   /** The most the model (and, separately, the download) may take on the node's disk. @default - no limit */
   readonly sizeLimit?: string;
-  /** Extra variables for the fetch tools, e.g. `AWS_REGION`, `AWS_ENDPOINT_URL` (MinIO) or `HTTPS_PROXY`. @default - none */
-  readonly env?: { [name: string]: string };
+  /**
+   * The Authorization header of an https:// download, from a Secret: `EnvValue.fromSecret('hf-token', 'authorization')`
+   * whose value is e.g. `Bearer hf_...`. `gs://` and `s3://` use the pod's identity instead.
+   * @default - no Authorization header
+   */
+  readonly authorization?: EnvValue;
+  /**
+   * Extra variables for the fetch tools, strings or EnvValues: `AWS_REGION`, `AWS_ENDPOINT_URL` (MinIO), `HTTPS_PROXY`,
+   * or `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY` from a Secret where there is no pod identity.
+   * @default - none
+   */
+  readonly env?: { [name: string]: string | EnvValue };
 }
 
 export class UrlModelSource {
@@ -62,22 +73,31 @@ export class UrlModelSource {
 
   public bind(context: ModelSourceContext): ModelSourceConfig {
     const options = this.options ?? {};
-    const problems: string[] = [];
+    const problems = unknownOptionProblems(context, this.options,
+      ['sha256', 'archivePath', 'image', 'unpackImage', 'resources', 'sizeLimit', 'authorization', 'env']);
     const format = this.checkUrl(context, problems);
     checkOptions(context, options, format, problems);
+    if (options.authorization !== undefined && format !== undefined && !this.url.startsWith('https://')) {
+      problems.push(sourceProblem(context, 'authorization', '...', 'only applies to https://; gs:// and s3:// use the pod\'s service account'));
+    }
     if (problems.length > 0 || format === undefined) {
       return { problems };
     }
     const scheme = this.url.slice(0, this.url.indexOf(':')) as 'https' | 'gs' | 's3';
     const downloadVolume = `${context.volumeName}-download`;
     const env = scriptEnv(this.url, format, options, context.server === ModelServer.TF_SERVING);
+    // Credentials and the tools' settings are for the fetch step only: unpacking needs neither.
+    const fetchEnv: { [name: string]: string | EnvValue } = { ...env, ...options.env };
+    if (options.authorization !== undefined) {
+      fetchEnv.MODEL_AUTHORIZATION = options.authorization;
+    }
     // Given cpu or memory replaces ours; a lone memory request is then also the limit, if larger than every init container's.
     const resources: ResourcesProps = { ...DEFAULT_RESOURCES, ...options.resources };
-    const container = (step: string, image: string, script: string): ModelInitContainer => ({
+    const container = (step: string, image: string, script: string, stepEnv: { [name: string]: string | EnvValue }): ModelInitContainer => ({
       name: `${context.volumeName}-${step}`,
       image,
       command: ['sh', '-c', script],
-      env,
+      env: stepEnv,
       resources,
       volumeMounts: { [MODEL_DIR]: context.volumeName, [SCRATCH_DIR]: downloadVolume },
     });
@@ -85,8 +105,8 @@ export class UrlModelSource {
     return {
       volumes: [{ name: context.volumeName, emptyDir }, { name: downloadVolume, emptyDir }],
       initContainers: [
-        container('fetch', options.image ?? DEFAULT_FETCH_IMAGES[scheme], FETCH_SCRIPT),
-        container('unpack', options.unpackImage ?? DEFAULT_UNPACK_IMAGE, UNPACK_SCRIPT),
+        container('fetch', options.image ?? DEFAULT_FETCH_IMAGES[scheme], FETCH_SCRIPT, fetchEnv),
+        container('unpack', options.unpackImage ?? DEFAULT_UNPACK_IMAGE, UNPACK_SCRIPT, env),
       ],
     };
   }
@@ -100,11 +120,17 @@ export class UrlModelSource {
       return undefined;
     }
     const path = url.replace(/\?.*$/, '');
+    const https = url.startsWith('https://');
+    const bare = !path.slice(path.indexOf('//') + 2).includes('/');
+    if (https && (bare || path.endsWith('/'))) {
+      problems.push(sourceProblem(context, 'url', url, 'names no file: an https:// URL must end with the file name; only gs:// and s3:// folders end in /'));
+      return undefined;
+    }
+    if (bare) {
+      problems.push(sourceProblem(context, 'url', url, "names a whole bucket: end it with '/' to copy the bucket, or name an object in it"));
+      return undefined;
+    }
     if (path.endsWith('/')) {
-      if (url.startsWith('https://')) {
-        problems.push(sourceProblem(context, 'url', url, 'names no file: an https:// URL must end with the file name; only gs:// and s3:// folders end in /'));
-        return undefined;
-      }
       return 'folder';
     }
     const format = formatOf(path);
@@ -159,12 +185,17 @@ function checkOptions(context: ModelSourceContext, options: UrlOptions, format: 
     }
   }
   checkResources(context, options.resources, problems);
+  if (options.authorization !== undefined && !(options.authorization instanceof EnvValue)) {
+    problems.push(sourceProblem(context, 'authorization', typeof options.authorization === 'string' ? '...' : options.authorization,
+      "must be an EnvValue such as EnvValue.fromSecret('hf-token', 'authorization'): a credential written in the manifest is readable by all "
+      + 'who can read the Deployment'));
+  }
   for (const [name, value] of Object.entries(options.env ?? {})) {
     if (!isEnvVarName(name) || SCRIPT_ENV.includes(name)) {
       problems.push(sourceProblem(context, 'env name', name, SCRIPT_ENV.includes(name) ? 'is set by the download itself'
         : "must consist of letters, digits, '_', '-' or '.' and not start with a digit"));
-    } else if (typeof value !== 'string') {
-      problems.push(sourceProblem(context, `env.${name}`, value, 'must be a string'));
+    } else if (typeof value !== 'string' && !(value instanceof EnvValue)) {
+      problems.push(sourceProblem(context, `env.${name}`, value, 'must be a string or an EnvValue'));
     }
   }
 }
@@ -194,7 +225,6 @@ function scriptEnv(url: string, format: Format, options: UrlOptions, versioned: 
     // The root file system is read-only: the tools keep their settings and caches on the scratch emptyDir.
     HOME: SCRATCH_DIR,
     CLOUDSDK_CONFIG: `${SCRATCH_DIR}/gcloud`,
-    ...options.env,
   };
   return Object.fromEntries(Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined));
 }

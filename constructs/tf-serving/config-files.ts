@@ -1,5 +1,5 @@
 // The configuration files TF Serving reads, in protobuf text format, and the flags that point it at them.
-import { BatchingProps } from './props';
+import { BatchingProps, ServedModel } from './props';
 
 /** Where the ConfigMap's files are mounted in the server container. */
 export const TF_CONFIG_DIR = '/etc/tf-serving';
@@ -7,11 +7,6 @@ export const TF_CONFIG_DIR = '/etc/tf-serving';
 export const MODEL_CONFIG_POLL_SECONDS = 60;
 export const PROMETHEUS_PATH = '/monitoring/prometheus/metrics';
 
-export interface ServedModel {
-  readonly name: string;
-  /** The folder or store URI holding the model's version folders. */
-  readonly basePath: string;
-}
 
 /** Protobuf text strings: quoted, with backslashes and quotes escaped (names and paths are validated anyway). */
 function quoted(value: string): string {

@@ -36,3 +36,10 @@ export interface BatchingProps {
   /** `pad_variable_length_inputs`: pad inputs of different lengths in one batch. @default false */
   readonly padVariableLengthInputs?: boolean;
 }
+
+/** A model as TF Serving is configured to serve it (a TfServingApp's `spec.models`). */
+export interface ServedModel {
+  readonly name: string;
+  /** The folder or store URI holding the model's version folders. */
+  readonly basePath: string;
+}

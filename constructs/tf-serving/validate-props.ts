@@ -13,6 +13,9 @@ export function checkTfModelName(p: PropProblems, prop: string, name: unknown): 
     "must be letters, digits, '_', '-' or '.', starting with a letter or digit (it is a URL path segment and a folder name)");
 }
 
+/** Docker Hub by its names, and Google's mirror of it. */
+const DOCKER_HUB = /^(docker\.io|index\.docker\.io|registry-1\.docker\.io|registry\.hub\.docker\.com|mirror\.gcr\.io)$/;
+
 /** True for the images of Docker Hub's tensorflow/serving, whatever their tag or digest: they hold no model. */
 export function isStockTfServingImage(image: string): boolean {
   const parsed = parseImage(image);
@@ -22,7 +25,7 @@ export function isStockTfServingImage(image: string): boolean {
   const components = parsed.repository.split('/');
   const registry = components.length > 2 ? components[0] : undefined;
   const path = (registry ? components.slice(1) : components).join('/');
-  return path === 'tensorflow/serving' && (registry === undefined || /^(docker\.io|index\.docker\.io|registry-1\.docker\.io)$/.test(registry));
+  return path === 'tensorflow/serving' && (registry === undefined || DOCKER_HUB.test(registry));
 }
 
 export function checkGrpcService(p: PropProblems, service: TfServingServiceProps | undefined, restPort: number): void {
