@@ -108,8 +108,9 @@ function deadPid(): number {
 
 describe('leftovers of processes that are gone', () => {
   test('a zombie owner does not keep its leftovers', async () => {
-    // `true` exits, and its parent (now `sleep`, after exec) never reaps it: a zombie for 30 s
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The child exits after the shell has become `sleep` (exec), which never reaps it: a zombie for 30 s. The child
+    // outlives the exec, so that the shell cannot reap it first.
+    const parent = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number(await new Promise<string>(resolve => parent.stdout!.once('data', d => resolve(String(d).trim()))));
       while (!/^Z /.test(fs.readFileSync(`/proc/${zombie}/stat`, 'utf8').replace(/^.*\) /s, ''))) {
