@@ -45,8 +45,9 @@ export interface MetricsProps {
   /** @default '/metrics' (TfServingApp with `monitoring`: '/monitoring/prometheus/metrics') */
   readonly path?: string;
   /**
-   * The container port that serves the metrics. Another port than the server's is declared as the named port
-   * `metrics` and added to the Service.
+   * The container port that serves the metrics. A sidecar's port (an exporter) is scraped by the sidecar's name for
+   * it and added to the Service; any other port than the server's is declared as the named port `metrics` on the
+   * server and added to the Service.
    * @default - the server port
    */
   readonly port?: number;

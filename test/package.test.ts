@@ -6,6 +6,8 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import * as YAML from 'yaml';
 
+import { readmeExamples } from './readme-examples';
+
 const root = path.join(__dirname, '..');
 const peers = ['cdk8s', 'constructs', 'cdk8s-plus-28', 'cdk8s-cli']
   .map(name => `${name}@${JSON.parse(fs.readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')).version}`);
@@ -36,6 +38,10 @@ if (RULES.length === 0 || !Array.isArray(checkManifests(parsed.items))) {
 }
 `;
 
+/** The README's five production deployments, each a consumer's main.ts. */
+const DEPLOYMENTS = readmeExamples().filter(e => e.section === 'Five production deployments');
+const deploymentFile = (i: number) => `deployment-${i}`;
+
 let project: string;
 let packed: string;
 
@@ -46,6 +52,10 @@ beforeAll(() => {
   execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--silent', path.join(project, packed), ...peers], { cwd: project });
   fs.writeFileSync(path.join(project, 'main.ts'), CONSUMER_TS);
   fs.writeFileSync(path.join(project, 'main.js'), ts.transpileModule(CONSUMER_TS, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText);
+  DEPLOYMENTS.forEach(({ code }, i) => {
+    fs.writeFileSync(path.join(project, `${deploymentFile(i)}.ts`), code);
+    fs.writeFileSync(path.join(project, `${deploymentFile(i)}.js`), ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText);
+  });
 }, 180_000);
 
 afterAll(() => {
@@ -70,7 +80,26 @@ test('the tarball ships the definitions of every supported Kubernetes version an
 test('a TypeScript consumer type-checks against the shipped declarations', () => {
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   execFileSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--esModuleInterop', '--module', 'commonjs', '--target', 'ES2022',
-    '--moduleResolution', 'node', 'main.ts'], { cwd: project });
+    '--moduleResolution', 'node', 'main.ts', ...DEPLOYMENTS.map((_, i) => `${deploymentFile(i)}.ts`)], { cwd: project });
+}, 60_000);
+
+test('the README\'s five production deployments synthesize from the installed package and pass its check --strict --complete', () => {
+  expect(DEPLOYMENTS).toHaveLength(5);
+  const outdir = path.join(project, 'dist-deployments');
+  DEPLOYMENTS.forEach((_, i) => {
+    execFileSync(process.execPath, [`${deploymentFile(i)}.js`], { cwd: project, env: { ...process.env, CDK8S_OUTDIR: outdir } });
+  });
+  const objects = fs.readdirSync(outdir).sort()
+    .flatMap(file => YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, file), 'utf8')).map(d => d.toJSON()));
+  expect(objects.filter(o => o.kind === 'Deployment').map(o => `${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+    'api-purchase/purchase-predict', 'ml/celestial-bodies-classifier', 'ml/jokemeter', 'ml/recommender', 'ml/resnet',
+  ]);
+  const bin = path.join(project, 'node_modules', '.bin', 'cdk8s-model-serving');
+  const run = spawnSync(bin, ['check', '--strict', '--complete', 'dist-deployments'], { cwd: project, encoding: 'utf8' });
+  expect(run.stdout).toMatch(/check passed: 0 errors, 0 warnings, 1 info, 0 waived in 20 objects/);
+  // The one object they need that they do not emit: the MLflow Secret.
+  expect(run.stdout).toMatch(/info +Deployment\/api-purchase\/purchase-predict +\S+secretKeyRef\.name\s+Secret "mlflow-credentials" is not in/);
+  expect(run.status).toBe(0);
 }, 60_000);
 
 test('a consumer synthesizes both constructs from the installed package', () => {

@@ -141,6 +141,21 @@ describe('metrics', () => {
     expectValidAndChecked(objects);
   });
 
+  test('on a sidecar exporter\'s port: scraped by the sidecar\'s port name, added to the Service, not declared on the server', () => {
+    const objects = synth(chart => new ModelServingApp(chart, 'api', {
+      image: STABLE,
+      sidecars: [{ name: 'statsd-exporter', image: 'prom/statsd-exporter:v0.28.0', ports: [{ name: 'prom', containerPort: 9102 }] }],
+      metrics: { port: 9102 },
+    }));
+    const pod = findObject(objects, 'Deployment').spec.template.spec;
+    expect(pod.containers.map((c: KubeObject) => [c.name, c.ports])).toEqual([
+      ['api', [{ name: 'http', containerPort: 8080, protocol: 'TCP' }]], ['statsd-exporter', [{ name: 'prom', containerPort: 9102, protocol: 'TCP' }]],
+    ]);
+    expect(findObject(objects, 'Service').spec.ports.map((p: KubeObject) => [p.name, p.port, p.targetPort])).toEqual([['http', 80, 'http'], ['prom', 9102, 'prom']]);
+    expect(findObject(objects, 'ServiceMonitor').spec.endpoints).toEqual([{ port: 'prom', path: '/metrics' }]);
+    expectValidAndChecked(objects);
+  });
+
   test('with a canary: one monitor scrapes both variants, whose Services both carry the metrics port', () => {
     const objects = synth(chart => new ModelServingApp(chart, 'api', {
       image: STABLE, metrics: { port: 9090 }, ingress: { className: 'nginx', host: 'api.example.com' }, canary: { image: CANARY, weight: 5 },

@@ -12,8 +12,9 @@ const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const VERSION_LABEL = 'app.kubernetes.io/version';
 
 /**
- * The spec with its ServiceMonitor. The server port is scraped by its own name, so no second containerPort repeats
- * the same number; another port is declared as `metrics` on the server and the Service.
+ * The spec with its ServiceMonitor. A port the server or a sidecar (an exporter) declares is scraped by its own name,
+ * so no second containerPort repeats the same number; a sidecar's port is added to the Service. Any other port is
+ * declared as `metrics` on the server and the Service.
  */
 export function withMetrics(spec: ServingWorkloadSpec, props: MetricsProps | undefined, defaultPath = DEFAULT_METRICS_PATH): ServingWorkloadSpec {
   if (props === undefined) {
@@ -24,6 +25,14 @@ export function withMetrics(spec: ServingWorkloadSpec, props: MetricsProps | und
   const metrics = { path: props.path ?? defaultPath, port, interval: props.interval, labels: props.labels ?? {} };
   if (declared) {
     return { ...spec, metrics: { ...metrics, portName: declared.name } };
+  }
+  const exporter = spec.sidecars.flatMap(c => c.ports).find(p => p.containerPort === port);
+  if (exporter) {
+    return {
+      ...spec,
+      service: { ...spec.service, additionalPorts: [...spec.service.additionalPorts ?? [], { name: exporter.name, port }] },
+      metrics: { ...metrics, portName: exporter.name },
+    };
   }
   return {
     ...spec,
