@@ -6,7 +6,7 @@ import { HttpRoute, HttpRouteSpecRulesBackendRefs, HttpRouteSpecRulesMatchesPath
 import { ServiceMonitor } from '../imports/monitoring.coreos.com';
 import { ServingWorkloadSpec } from '../serving-spec';
 import { registerAppName } from './name-registry';
-import { createDeployment, createDisruptionBudget, createService, metadata } from './render-workload';
+import { createDeployment, createDisruptionBudget, createIngress, createService, metadata } from './render-workload';
 
 /** The objects of the traffic props; each is undefined without its prop. */
 export interface TrafficObjects {
@@ -40,27 +40,12 @@ export function buildTraffic(scope: Construct, spec: ServingWorkloadSpec): Traff
 function createCanaryIngress(scope: Construct, spec: ServingWorkloadSpec): k8s.KubeIngress {
   const ingress = spec.ingress!;
   const canary = spec.canary!;
-  return new k8s.KubeIngress(scope, 'canary-ingress', {
-    metadata: metadata(canary.workload, {
-      ...ingress.annotations,
-      'nginx.ingress.kubernetes.io/canary': 'true',
-      'nginx.ingress.kubernetes.io/canary-weight': String(canary.weight),
-    }),
-    spec: {
-      ingressClassName: ingress.className,
-      tls: ingress.tlsSecretName && ingress.host ? [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }] : undefined,
-      rules: [{
-        host: ingress.host,
-        http: {
-          paths: [{
-            path: ingress.path,
-            pathType: ingress.pathType,
-            backend: { service: { name: canary.workload.name, port: { number: canary.workload.service.port } } },
-          }],
-        },
-      }],
-    },
-  });
+  const annotations = {
+    ...ingress.annotations,
+    'nginx.ingress.kubernetes.io/canary': 'true',
+    'nginx.ingress.kubernetes.io/canary-weight': String(canary.weight),
+  };
+  return createIngress(scope, canary.workload, { ...ingress, annotations }, 'canary-ingress');
 }
 
 /** One route to the app's Service; with a canary, weighted between the two variants' Services. */

@@ -4,7 +4,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
-import { ServingWorkloadSpec } from '../serving-spec';
+import { ResolvedIngress, ServingWorkloadSpec } from '../serving-spec';
 import { registerAppName } from './name-registry';
 import { nonEmptyMap, renderPodTemplate } from './pod';
 import { securityWaivers } from './security';
@@ -82,9 +82,9 @@ export function createService(scope: Construct, spec: ServingWorkloadSpec, id = 
   });
 }
 
-function createIngress(scope: Construct, spec: ServingWorkloadSpec): k8s.KubeIngress {
-  const ingress = spec.ingress!;
-  return new k8s.KubeIngress(scope, 'ingress', {
+/** An Ingress to the Service of `spec`, named after it; the canary's reuses the stable variant's `ingress`. */
+export function createIngress(scope: Construct, spec: ServingWorkloadSpec, ingress: ResolvedIngress = spec.ingress!, id = 'ingress'): k8s.KubeIngress {
+  return new k8s.KubeIngress(scope, id, {
     metadata: metadata(spec, ingress.annotations),
     spec: {
       ingressClassName: ingress.className,
