@@ -23,7 +23,7 @@ export interface AdditionalContainerProps {
   readonly args?: string[];
   /** Values are strings or EnvValues. @default - none */
   readonly env?: { [name: string]: string | EnvValue };
-  /** @default - cpu request 100m, memory request 64Mi, memory limit 128Mi (or the request, if larger) */
+  /** @default - cpu request 50m, memory request 64Mi, memory limit 128Mi (or the request, if larger) */
   readonly resources?: ResourcesProps;
   /** Volumes by path; the same Mount as the server's shares its volume. @default - the writable paths only */
   readonly mounts?: { [path: string]: Mount };
