@@ -9,7 +9,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { BUILTIN_CRDS_FILE } from './builtin-crds';
-import { DEFAULT_KUBERNETES_VERSION } from './kubernetes-versions';
 import { packedDefinitionsFile } from './packed-definitions';
 
 /** The package root, from this file in source (constructs/check/) and in lib/check/. */
@@ -81,20 +80,6 @@ export function validatorsFingerprint(kubernetesVersion: string, checkDir: strin
     hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}\0`);
   }
   return hash.digest('hex');
-}
-
-/**
- * Whether lib/ holds the build of exactly the checker sources in `sourceDir` (constructs/check/ of this repository):
- * the build records their fingerprint with the validators of the default version, beside that of lib/ itself.
- */
-export function builtFromSources(sourceDir: string): boolean {
-  const file = precompiledValidatorsFile(DEFAULT_KUBERNETES_VERSION);
-  if (path.extname(__filename) !== '.js' || !fs.existsSync(file)) {
-    return false;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const [sources, lib] = (require(file) as PrecompiledModule).fingerprints;
-  return sources === validatorsFingerprint(DEFAULT_KUBERNETES_VERSION, sourceDir, '.ts') && lib === validatorsFingerprint(DEFAULT_KUBERNETES_VERSION);
 }
 
 /**
