@@ -2,10 +2,11 @@ import { groupByEnvironment } from '../kubernetes-rules';
 import { checkManifests, summarize } from './check';
 import { describeObject, Finding, Severity } from './findings';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
-import { loadCustomResourceDefinitions, loadManifests } from './load';
+import { loadCustomResourceDefinitions, loadManifests, parseManifests } from './load';
 import { findRule } from './rules';
 import { defaultSchemaValidator } from './schema';
 import { append, appendAll } from './util';
+import { WARM_UP_MANIFESTS } from './warm-up-manifests';
 
 /**
  * The properties of the validation plugin, from the `properties` of its entry in cdk8s.yaml.
@@ -137,9 +138,11 @@ export class ManifestCheckValidation {
 
 /**
  * Prepares the checks before any manifest exists: loads the Kubernetes definitions and compiles the schemas of the
- * usual kinds of the version the plugin's properties name (1.28 without them). `npm run synth` calls it while the app
- * runs, so that validation afterwards is quicker.
+ * usual kinds of the version the plugin's properties name (1.28 without them), and checks a sample of what the
+ * constructs emit. `npm run synth` calls it while the app runs, so that validation afterwards is quicker.
  */
 export function warmUp(props: ManifestCheckValidationProps = {}): void {
   defaultSchemaValidator(props.kubernetesVersion).warmUp();
+  // the findings of the sample are of no interest: running the code once is the point
+  checkManifests(parseManifests(WARM_UP_MANIFESTS, 'warm-up.k8s.yaml').items, { complete: false, kubernetesVersion: props.kubernetesVersion });
 }

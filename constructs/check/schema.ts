@@ -1,4 +1,5 @@
 import type { default as Ajv, ValidateFunction } from 'ajv';
+import type { RegExpEngine } from 'ajv/dist/types';
 import type { default as addFormatsType } from 'ajv-formats';
 
 import { QUANTITY_PATTERN } from '../kubernetes-rules';
@@ -10,6 +11,7 @@ import { customResourceVersions } from './crd-versions';
 import { Finding, KubeObject, objectRef, SchemaFinding, Severity } from './findings';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
 import { readApiHistory, readPackedDefinitions } from './packed-definitions';
+import { customResourceExportName, kindExportName, loadPrecompiledValidators } from './precompiled-validators';
 import { describeInvalidPattern, invalidPatterns, linearRegExpEngine } from './regexp';
 import { DOCUMENT_ID, JsonSchema, prepareCustomResourceSchema, prepareDefinition, withoutNulls } from './schema-definitions';
 import { convertErrors, describeValue } from './schema-errors';
@@ -28,45 +30,59 @@ export const COMMON_KINDS: readonly { readonly apiVersion: string; readonly kind
   { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
 ];
 
+/** The kinds the constructs emit, whose validators `npm run build` precompiles: the common kinds and the custom resources. */
+export const EMITTED_KINDS: readonly { readonly apiVersion: string; readonly kind: string }[] = [
+  ...COMMON_KINDS,
+  { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' },
+  { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor' },
+];
+
 interface GroupVersionKind {
   readonly group: string;
   readonly version: string;
   readonly kind: string;
 }
 
-/**
- * The Kubernetes definitions of one version, prepared and added to one ajv instance, with the validators compiled from
- * them. Decoding and adding the definitions is the slow part of a validator, so every SchemaValidator of one version
- * shares them; custom resource schemas are compiled into the same instance (they refer to its ObjectMeta), cached by
- * content, while which kinds a validator knows stays its own.
- */
 /** Loads ajv on first use, so that importing the package for its constructs does not pay for the checker. */
-function createAjv(): Ajv {
+function createAjv(engine: RegExpEngine, standalone: boolean): Ajv {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const AjvClass = require('ajv').default as typeof Ajv;
+  const { default: AjvClass, _ } = require('ajv') as typeof import('ajv');
   const addFormats = require('ajv-formats').default as typeof addFormatsType;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const ajv = new AjvClass({
     allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false,
-    code: { regExp: linearRegExpEngine(new Set([QUANTITY_PATTERN])) },
+    // standalone code (precompiled-validators.ts) embeds the schemas and requires the formats it uses
+    code: { regExp: engine, ...(standalone ? { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } : {}) },
   });
   addFormats(ajv);
   return ajv;
 }
 
+/**
+ * The Kubernetes definitions of one version, with the validators compiled from them, or loaded precompiled when the
+ * build made them (precompiled-validators.ts). Preparing and adding the definitions to ajv is the slow part of a
+ * compiled validator, so every SchemaValidator of one version shares them, and it is done only for the first schema
+ * to compile; custom resource schemas are compiled into the same instance (they refer to its ObjectMeta), cached by
+ * content, while which kinds a validator knows stays its own.
+ */
 class KubernetesDefinitions {
   public readonly definitionByKind = new Map<string, string>();
   public readonly apiVersionsByKind = new Map<string, string[]>();
-  private readonly ajv: Ajv;
+  private readonly definitions: Record<string, JsonSchema>;
+  private readonly engine = linearRegExpEngine(new Set([QUANTITY_PATTERN]));
+  private readonly precompiled: Record<string, ValidateFunction> | undefined;
+  private ajvInstance?: Ajv;
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly customResourceValidators = new Map<string, ValidateFunction>();
   private readonly sharedSubschemas = new Map<string, string>();
+  /** The export names of what was compiled, for standaloneValidatorsCode. */
+  public readonly compiledExports: string[] = [];
 
-  public constructor(kubernetesVersion: KubernetesVersion) {
-    const definitions = readPackedDefinitions(kubernetesVersion);
-    this.ajv = createAjv();
-    const prepared: Record<string, JsonSchema> = {};
-    for (const [name, definition] of Object.entries(definitions)) {
+  /** @param standalone compile everything, into an ajv instance that can generate standalone code (the build) */
+  public constructor(kubernetesVersion: KubernetesVersion, private readonly standalone = false) {
+    this.definitions = readPackedDefinitions(kubernetesVersion);
+    for (const [name, definition] of Object.entries(this.definitions)) {
       for (const gvk of groupVersionKinds(definition)) {
         const key = gvkKey(apiVersionOf(gvk), gvk.kind);
         if (!this.definitionByKind.has(key)) {
@@ -74,9 +90,18 @@ class KubernetesDefinitions {
           rememberApiVersion(this.apiVersionsByKind, gvk.kind, apiVersionOf(gvk));
         }
       }
-      prepared[name] = prepareDefinition(name, definition);
     }
-    this.ajv.addSchema({ $id: DOCUMENT_ID, definitions: prepared });
+    this.precompiled = standalone ? undefined : loadPrecompiledValidators(kubernetesVersion, this.engine);
+  }
+
+  /** The ajv instance with the prepared definitions, created for the first schema to compile. */
+  public get ajv(): Ajv {
+    if (!this.ajvInstance) {
+      this.ajvInstance = createAjv(this.engine, this.standalone);
+      const prepared = Object.fromEntries(Object.entries(this.definitions).map(([name, definition]) => [name, prepareDefinition(name, definition)]));
+      this.ajvInstance.addSchema({ $id: DOCUMENT_ID, definitions: prepared });
+    }
+    return this.ajvInstance;
   }
 
   /** The validator of a Kubernetes kind, compiled on first use; undefined for kinds the definitions do not have. */
@@ -89,7 +114,7 @@ class KubernetesDefinitions {
     if (!ref) {
       return undefined;
     }
-    const validator = this.ajv.compile({ $ref: ref });
+    const validator = this.precompiled?.[kindExportName(key)] ?? this.compile(() => ({ $ref: ref }), kindExportName(key));
     this.validators.set(key, validator);
     return validator;
   }
@@ -101,9 +126,20 @@ class KubernetesDefinitions {
     if (cached) {
       return cached;
     }
-    const validator = this.ajv.compile(shareRepeatedSubschemas(schema, this.ajv, this.sharedSubschemas));
+    const name = customResourceExportName(key);
+    const validator = this.precompiled?.[name] ?? this.compile(() => shareRepeatedSubschemas(schema, this.ajv, this.sharedSubschemas), name);
     this.customResourceValidators.set(key, validator);
     return validator;
+  }
+
+  /** Compiles a schema; for standalone code, under its export name. */
+  private compile(schema: () => JsonSchema, exportName: string): ValidateFunction {
+    if (!this.standalone) {
+      return this.ajv.compile(schema());
+    }
+    this.ajv.addSchema(schema(), exportName);
+    this.compiledExports.push(exportName);
+    return this.ajv.getSchema(exportName)!;
   }
 }
 
@@ -333,4 +369,27 @@ function dedupe(findings: Finding[]): Finding[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * The standalone code (CommonJS) of the validators of `kinds` in one Kubernetes version, for the build
+ * (scripts/precompile-validators.ts): compiled as a check compiles them, exported under the names a check looks them
+ * up by (precompiled-validators.ts). Kinds the definitions lack are the built-in custom resources.
+ */
+export function standaloneValidatorsCode(kubernetesVersion: KubernetesVersion, kinds = EMITTED_KINDS): string {
+  const definitions = new KubernetesDefinitions(kubernetesVersion, true);
+  for (const { apiVersion, kind } of kinds) {
+    if (definitions.validatorFor(gvkKey(apiVersion, kind))) {
+      continue;
+    }
+    const crd = builtinCustomResourceDefinition(apiVersion, kind);
+    const served = crd === undefined ? undefined : customResourceVersions(crd).find(v => v.apiVersion === apiVersion);
+    if (!served) {
+      throw new Error(`no definition or built-in CustomResourceDefinition of ${apiVersion} ${kind} in Kubernetes ${kubernetesVersion}`);
+    }
+    definitions.customResourceValidator(prepareCustomResourceSchema(served.schema, apiVersion, kind));
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const standaloneCode = (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default;
+  return standaloneCode(definitions.ajv, Object.fromEntries(definitions.compiledExports.map(name => [name, name])));
 }
