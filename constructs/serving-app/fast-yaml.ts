@@ -53,10 +53,32 @@ const MAX_KEY_LENGTH = 1000; // longer implicit keys become explicit `? key` ent
 
 class Unsupported extends Error {}
 
+/**
+ * Keys and many values repeat in every manifest (`name`, `metadata`, `TCP`, ...): remember how each one-line
+ * string is written instead of running a dozen tag tests on it again. Bounded, so a huge app cannot grow it
+ * without limit; `undefined` marks a string the fast path declines.
+ */
+const SCALARS = new Map<string, string | undefined>();
+const MAX_SCALARS = 20_000;
+
 /** A one-line string as `stringifyString` writes it: plain, or in quotes when it would read as something else. */
 function scalar(value: string): string {
-  if (!SIMPLE.test(value) || DOCUMENT_MARKER.test(value) || TAG_TESTS!.unsure.some(test => test.test(value))) {
+  let text = SCALARS.get(value);
+  if (text === undefined && !SCALARS.has(value)) {
+    text = scalarText(value);
+    if (SCALARS.size < MAX_SCALARS) {
+      SCALARS.set(value, text);
+    }
+  }
+  if (text === undefined) {
     throw new Unsupported();
+  }
+  return text;
+}
+
+function scalarText(value: string): string | undefined {
+  if (!SIMPLE.test(value) || DOCUMENT_MARKER.test(value) || TAG_TESTS!.unsure.some(test => test.test(value))) {
+    return undefined;
   }
   if (NOT_PLAIN.test(value) || TAG_TESTS!.quoted.some(test => test.test(value))) {
     return quoted(value);
