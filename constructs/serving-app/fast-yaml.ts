@@ -8,6 +8,8 @@
 // documents (test/serving-app.test.ts).
 import * as path from 'path';
 
+import { memoize } from '../internal/memo';
+
 type Json = string | number | boolean | null | undefined | Json[] | { [key: string]: Json };
 
 interface TagTests {
@@ -53,29 +55,16 @@ const MAX_KEY_LENGTH = 1000; // longer implicit keys become explicit `? key` ent
 
 class Unsupported extends Error {}
 
-/**
- * Keys and many values repeat in every manifest (`name`, `metadata`, `TCP`, ...): remember how each one-line
- * string is written instead of running a dozen tag tests on it again. Bounded, so a huge app cannot grow it
- * without limit; `undefined` marks a string the fast path declines.
- */
-const SCALARS = new Map<string, string | undefined>();
-const MAX_SCALARS = 20_000;
-
 /** A one-line string as `stringifyString` writes it: plain, or in quotes when it would read as something else. */
 function scalar(value: string): string {
-  let text = SCALARS.get(value);
-  if (text === undefined && !SCALARS.has(value)) {
-    text = scalarText(value);
-    if (SCALARS.size < MAX_SCALARS) {
-      SCALARS.set(value, text);
-    }
-  }
+  const text = rememberedScalarText(value);
   if (text === undefined) {
     throw new Unsupported();
   }
   return text;
 }
 
+/** The text of `scalar`, or undefined when the fast path declines. */
 function scalarText(value: string): string | undefined {
   if (!SIMPLE.test(value) || DOCUMENT_MARKER.test(value) || TAG_TESTS!.unsure.some(test => test.test(value))) {
     return undefined;
@@ -85,6 +74,9 @@ function scalarText(value: string): string | undefined {
   }
   return value;
 }
+
+/** Keys and many values repeat in every manifest: a dozen tag tests run once per distinct string. */
+const rememberedScalarText = memoize(scalarText, 20_000);
 
 /** `quotedString` on printable ASCII: single quotes when the string has only double ones, else JSON's quotes. */
 function quoted(value: string): string {
