@@ -68,7 +68,7 @@ function synthOf(rows: Row[], variant: string, n: number): number | undefined {
 
 function printTable(rows: Row[]): void {
   const header = ['N', 'variant', 'build s', 'synth s', 'App/ServingApp', 'peak RSS MiB', 'files'];
-  const widths = [5, 52, 8, 8, 14, 12, 6];
+  const widths = [5, 63, 8, 8, 14, 12, 6];
   console.log(pad(header, widths));
   console.log(widths.map(w => '-'.repeat(w)).join('  '));
   for (const row of rows) {
