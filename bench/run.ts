@@ -17,7 +17,9 @@ const REPEATS = 5;
 /** cdk8s App is quadratic: at N = 3,000 one case takes about 2 minutes, so the bench skips it. */
 const APP_MAX_N = 1000;
 const CASE_TIMEOUT_MS = 150_000;
-const SERVING_APP_VARIANTS = ['serving-app', 'one-chart', 'production-props'];
+const SERVING_APP_VARIANTS = ['serving-app', 'one-chart', 'production-props', 'model-url', 'tf-serving'];
+/** The variants that use every production prop: each builds 3,000 apps in under 1 s. */
+const EVERY_PROP_VARIANTS = ['production-props', 'model-url', 'tf-serving'];
 
 interface Row {
   readonly variant: string;
@@ -66,7 +68,7 @@ function synthOf(rows: Row[], variant: string, n: number): number | undefined {
 
 function printTable(rows: Row[]): void {
   const header = ['N', 'variant', 'build s', 'synth s', 'App/ServingApp', 'peak RSS MiB', 'files'];
-  const widths = [5, 52, 8, 8, 14, 12, 6];
+  const widths = [5, 63, 8, 8, 14, 12, 6];
   console.log(pad(header, widths));
   console.log(widths.map(w => '-'.repeat(w)).join('  '));
   for (const row of rows) {
@@ -115,8 +117,8 @@ function synthTargets(rows: Row[]): Target[] {
       value: Math.max(...servingAppRows.map(r => r.result?.peakRssMiB ?? NaN)), pass: v => v < 1024, show: v => `${v.toFixed(0)} MiB`,
     },
     {
-      name: 'building 3,000 ModelServingApps with every production pod prop < 1 s',
-      value: build('production-props', 3000), pass: v => v < 1000, show: v => `${seconds(v)} s`,
+      name: 'building 3,000 apps with every production prop < 1 s (slowest of (e), (f), (g))',
+      value: Math.max(...EVERY_PROP_VARIANTS.map(v => build(v, 3000))), pass: v => v < 1000, show: v => `${seconds(v)} s`,
     },
     {
       name: 'building 3,000 ModelServingApps < 1 s (slowest of both layouts)',
@@ -149,7 +151,7 @@ function main(): void {
 }
 
 function benchSynth(): Target[] {
-  const order = ['serving-app', 'one-chart', 'production-props', 'app', 'hand-written'];
+  const order = ['serving-app', 'one-chart', 'production-props', 'model-url', 'tf-serving', 'app', 'hand-written'];
   const rows: Row[] = [];
   process.stderr.write('Measuring (each case in a fresh process; ServingApp cases: median of 5)...\n');
   for (const n of SIZES) {
@@ -159,7 +161,8 @@ function benchSynth(): Target[] {
   }
   console.log(`\nSynthesis of N model endpoints, node ${process.version}, ${os.cpus().length} CPUs, manifests written to ${outputBase()} ` +
     '(then removed).\nAn endpoint is a ModelServingApp with ingress and autoscaling (Deployment, Service, Ingress, HPA, PDB), or by hand ' +
-    'with cdk8s-plus-28 (Deployment, exposeViaService, Ingress, HPA).\nTimes in seconds; build = constructing the tree, synth = app.synth(); ' +
+    'with cdk8s-plus-28 (Deployment, exposeViaService, Ingress, HPA).\n(e) to (g) add every production prop: env references, mounts, ' +
+    'probes, GPU, placement, ServiceAccount, init container and sidecar; (f) a downloaded model; (g) TF Serving with 2 models.\nTimes in seconds; build = constructing the tree, synth = app.synth(); ' +
     'App/ServingApp = synth time of the row divided by (a) at the same N.\n');
   printTable(rows);
   return synthTargets(rows);

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import * as fs from 'fs';
 import * as os from 'os';
 
-import { EnvValue, ModelServingApp, Mount, ServingApp } from '../constructs';
+import { EnvValue, ModelServingApp, ModelServingAppProps, ModelSource, Mount, ServingApp, TfServingApp } from '../constructs';
 import { chartPerEndpoint, EndpointBuilder, handWrittenEndpoint, oneChart } from './endpoints';
 
 /**
@@ -32,7 +32,9 @@ const modelServingEndpoint: EndpointBuilder = (scope: Construct, index: number) 
 };
 
 /** The same endpoint with every production pod prop: env references, mounts, probes, GPU, placement, sidecars. */
-const productionEndpoint: EndpointBuilder = (scope: Construct, index: number) => {
+const productionEndpoint: EndpointBuilder = (scope: Construct, index: number) => productionEndpointWith(scope, index, {});
+
+function productionEndpointWith(scope: Construct, index: number, extra: Partial<ModelServingAppProps>): void {
   const models = Mount.emptyDir({ sizeLimit: '5Gi' });
   new ModelServingApp(scope, `model-${index}`, {
     image: `registry.example.com/model-${index}:1.0`,
@@ -61,6 +63,39 @@ const productionEndpoint: EndpointBuilder = (scope: Construct, index: number) =>
     changeCause: 'bench',
     initContainers: [{ name: 'fetch', image: 'registry.example.com/fetch:1.0', args: ['/models'], mounts: { '/models': models } }],
     sidecars: [{ name: 'exporter', image: 'registry.example.com/exporter:1.0', ports: [{ name: 'metrics', containerPort: 9102 }] }],
+    ...extra,
+  });
+}
+
+/** The production endpoint serving a model downloaded before the server starts, with its digest checked. */
+const downloadedModelEndpoint: EndpointBuilder = (scope: Construct, index: number) => {
+  productionEndpointWith(scope, index, {
+    model: {
+      source: ModelSource.fromUrl(`https://models.example.com/model-${index}/v3/model.tar.gz`, { sha256: 'a'.repeat(64), sizeLimit: '10Gi' }),
+      path: '/opt/model',
+      env: 'ML_MODEL_PATH',
+    },
+  });
+};
+
+/** TF Serving with two models (one downloaded from s3://, one read from gs://), Prometheus metrics, batching and pod props. */
+const tfServingEndpoint: EndpointBuilder = (scope: Construct, index: number) => {
+  new TfServingApp(scope, `model-${index}`, {
+    models: [
+      { name: 'ranker', source: ModelSource.fromUrl(`s3://models/model-${index}/ranker.tar.gz`, { sha256: 'b'.repeat(64) }) },
+      { name: 'retriever', source: ModelSource.fromUri(`gs://models/model-${index}/retriever`) },
+    ],
+    monitoring: true,
+    batching: { maxBatchSize: 32, batchTimeoutMicros: 2000, numBatchThreads: 4, allowedBatchSizes: [8, 16, 32] },
+    args: ['--rest_api_num_threads=8'],
+    autoscaling: { maxReplicas: 5, cpuUtilization: 70 },
+    probes: { liveness: { periodSeconds: 10, failureThreshold: 3 } },
+    resources: { cpu: { request: '2' }, memory: { request: '4Gi', limit: '8Gi' }, gpu: { count: 1 } },
+    serviceAccount: { annotations: { 'iam.gke.io/gcp-service-account': `model-${index}@proj.iam.gserviceaccount.com` } },
+    nodeSelector: { pool: 'gpu' },
+    tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }],
+    podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8501' },
+    sidecars: [{ name: 'exporter', image: 'registry.example.com/exporter:1.0', ports: [{ name: 'metrics', containerPort: 9102 }] }],
   });
 };
 
@@ -84,6 +119,16 @@ export const VARIANTS: Record<string, Variant> = {
     label: '(e) ServingApp, ModelServingApp with every pod prop, chart each',
     App: ServingApp,
     build: (app, n) => chartPerEndpoint(app, n, productionEndpoint),
+  },
+  'model-url': {
+    label: '(f) as (e), with a fromUrl model and its digest',
+    App: ServingApp,
+    build: (app, n) => chartPerEndpoint(app, n, downloadedModelEndpoint),
+  },
+  'tf-serving': {
+    label: '(g) ServingApp, TfServingApp, 2 models, metrics, batching',
+    App: ServingApp,
+    build: (app, n) => chartPerEndpoint(app, n, tfServingEndpoint),
   },
   'one-chart': {
     label: '(d) ServingApp, ModelServingApp, all in one chart',

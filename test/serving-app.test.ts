@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { ServingApp } from '../constructs';
+import { ModelServingApp, ModelSource, ServingApp, TfServingApp } from '../constructs';
 import { fastStringify } from '../constructs/serving-app/fast-yaml';
 
 type Builder = (app: App) => void;
@@ -279,9 +279,14 @@ describe('the fast YAML writer', () => {
     '0b101', '1_000', '190:20:30', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '.inf', '-.Inf', '.NaN', '<<', '=', '---', '...', '- a',
     '-a', '?', '? a', 'a: b', 'a:b', 'a:', 'a #b', 'a#b', '#a', ' a', 'a ', 'a  b', '100m', '256Mi', '0.5', '1Gi', 'nginx:1.25',
     'repo/img@sha256:abc', 'app.kubernetes.io/name', '/healthz', '*', '&a', '!a', '%a', '@a', '`a', '|', '>', '[a]', '{a}', 'a,b',
-    "it's", 'say "hi"', 'back\\slash', 'two\nlines', 'tab\there', 'caf\u00e9', 'x'.repeat(1100),
+    "it's", 'say "hi"', 'back\\slash', 'two\nlines', 'tab\there', 'caf\u00e9', 'x'.repeat(1100), "'a'", '"a"', '\'"both"\'',
+    'a\n', 'a\n\n', 'a\n\n\n', '\n', '\n\n', '\na', '\n\na\n', ' a\nb', '  a\n  b\n', 'a\n b', 'a\n ', 'a\n\t', 'a \nb', 'a\t\nb',
+    'a\n\n b\n\n', '#!/bin/sh\nset -eu\necho "$X" >&2\n', '---\na', 'a\n---\n...\n%b', 'a\r\nb', 'a\u0085b\nc', 'x\n'.repeat(5),
   ];
   const CHARS = ['a', 'Z', '0', '9', '.', '-', '_', ':', ' ', '#', '/', '@', '*', '&', '!', '%', "'", '"', '\\', '\n', '?', '[', ',', '|', '>', '=', '~'];
+  /** Scripts and config files: lines of a few characters (blank, indented, with tabs), and trailing line feeds. */
+  const multiLine = fc.array(fc.array(fc.constantFrom(...CHARS, '\t', ' ', ' '), { maxLength: 4 }).map(chars => chars.join('')),
+    { minLength: 2, maxLength: 5 }).map(lines => lines.join('\n'));
   const text = fc.oneof(
     fc.constantFrom(...TRICKY),
     fc.array(fc.constantFrom(...CHARS), { maxLength: 6 }).map(chars => chars.join('')),
@@ -289,6 +294,7 @@ describe('the fast YAML writer', () => {
   );
   const leafValue = fc.oneof(
     { weight: 4, arbitrary: text },
+    { weight: 2, arbitrary: multiLine },
     fc.integer(), fc.double(), fc.constantFrom(0, -0, 2 ** 53, 1e21, 0.1), fc.boolean(), fc.constant(null), fc.constant(undefined),
   );
   const { doc } = fc.letrec<{ value: unknown; doc: Record<string, unknown>; list: unknown[] }>(tie => ({
@@ -299,14 +305,57 @@ describe('the fast YAML writer', () => {
 
   test('writes exactly what the yaml package writes, or declines', () => {
     let fast = 0;
+    let fastBlocks = 0;
     fc.assert(fc.property(doc, (d) => {
       const text = fastStringify(d);
       if (text !== undefined) {
         fast++;
+        fastBlocks += text.includes(': |') || text.includes('- |') ? 1 : 0;
         expect(text).toEqual(Yaml.stringify(d));
       }
     }), { numRuns: 3000 });
     expect(fast).toBeGreaterThan(100); // the fast path was exercised, not only the fallback
+    expect(fastBlocks).toBeGreaterThan(50); // and so were block scalars
+  });
+
+  test.each([
+    ['no trailing line feed', 'a\nb', 'k: |-\n  a\n  b\n'],
+    ['one trailing line feed', 'a\nb\n', 'k: |\n  a\n  b\n'],
+    ['more trailing line feeds', 'a\nb\n\n', 'k: |+\n  a\n  b\n\n'],
+    ['a first line that starts with a space', ' a\nb', 'k: |2-\n   a\n  b\n'],
+    ['quotes, backslashes and shell syntax', 'echo "$A" \'b\' \\n >&2\nexit 1', 'k: |-\n  echo "$A" \'b\' \\n >&2\n  exit 1\n'],
+  ])('writes a multi-line string with %s as a literal block scalar', (_name, value, expected) => {
+    expect(fastStringify({ k: value })).toEqual(expected);
+    expect(Yaml.stringify({ k: value })).toEqual(expected);
+  });
+
+  test.each([
+    ['a carriage return', 'a\r\nb'],
+    ['a blank last line', 'a\n  '],
+    ['a non-ASCII character', 'caf\u00e9\nb'],
+  ])('leaves a multi-line string with %s to the yaml package', (_name, value) => {
+    expect(fastStringify({ k: value })).toBeUndefined();
+  });
+
+  test.each([
+    ['ModelServingApp', (chart: Chart) => new ModelServingApp(chart, 'api', {
+      image: 'registry.example.com/api:1.0', port: 8080,
+      model: { source: ModelSource.fromUrl('https://models.example.com/churn.tar.gz', { sha256: 'a'.repeat(64) }), env: 'MODEL_PATH' },
+    })],
+    ['TfServingApp', (chart: Chart) => new TfServingApp(chart, 'tf', {
+      models: [{ name: 'resnet', source: ModelSource.fromUrl('s3://models/resnet.tar.gz') }, { name: 'bert', source: ModelSource.fromUri('gs://models/bert') }],
+      monitoring: true, batching: { maxBatchSize: 32, batchTimeoutMicros: 1000 },
+    })],
+  ])('writes the manifests of a %s that downloads its model, download scripts and config files included', (_name, build) => {
+    const app = new App();
+    build(new Chart(app, 'chart'));
+    const manifests = app.charts[0].toJson();
+    const multiLine = manifests.filter(m => JSON.stringify(m).includes('\\n'));
+    expect(multiLine.map(m => m.kind)).toContain('Deployment');
+
+    for (const manifest of manifests) {
+      expect(fastStringify(manifest)).toEqual(Yaml.stringify(manifest));
+    }
   });
 
   test.each([
