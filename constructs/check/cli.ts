@@ -5,7 +5,7 @@ import { formatGithub, formatJson, formatText } from './format';
 import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_VERSIONS, kubernetesVersionOf, unsupportedKubernetesVersion } from './kubernetes-versions';
 import { loadCustomResourceDefinitions, loadManifests, LoadResult, STDIN } from './load';
 import { RULES } from './rules';
-import { appendAll } from './util';
+import { append, appendAll } from './util';
 
 /** Exit status: nothing failed. */
 export const EXIT_OK = 0;
@@ -133,13 +133,7 @@ function itemsByEnvironment(items: readonly ManifestObject[]): ManifestObject[][
   groupByEnvironment(files).forEach((group, i) => group.forEach(file => setOf.set(file, i)));
   const sets = new Map<number, ManifestObject[]>();
   for (const item of items) {
-    const key = setOf.get(item.file ?? STDIN) ?? -1;
-    const set = sets.get(key);
-    if (set) {
-      set.push(item);
-    } else {
-      sets.set(key, [item]);
-    }
+    append(sets, setOf.get(item.file ?? STDIN) ?? -1, item);
   }
   return [...sets.values()];
 }

@@ -16,7 +16,7 @@ const VERSION_LABEL = 'app.kubernetes.io/version';
  * so no second containerPort repeats the same number; a sidecar's port is added to the Service. Any other port is
  * declared as `metrics` on the server and the Service.
  */
-export function withMetrics(spec: ServingWorkloadSpec, props: MetricsProps | undefined, defaultPath = DEFAULT_METRICS_PATH): ServingWorkloadSpec {
+export function withMetrics<S extends ServingWorkloadSpec>(spec: S, props: MetricsProps | undefined, defaultPath = DEFAULT_METRICS_PATH): S {
   if (props === undefined) {
     return spec;
   }
@@ -118,6 +118,6 @@ export interface TrafficProps {
 }
 
 export function withTraffic<S extends ServingWorkloadSpec>(spec: S, props: TrafficProps, defaultMemoryLimit: string): S {
-  const measured = { ...spec, ...withMetrics(spec, props.metrics), gateway: resolveGateway(props.gateway) };
+  const measured = { ...withMetrics(spec, props.metrics), gateway: resolveGateway(props.gateway) };
   return { ...measured, canary: resolveCanary(measured, props.canary, defaultMemoryLimit) };
 }
