@@ -2,7 +2,9 @@
 // (constructs/ and the TypeScript configuration) in lib/sources.sha256, and the commands of this repository run the
 // compiled JavaScript when the sources still have that digest, the TypeScript through tsx otherwise. The compiled
 // code is the same program; it only starts faster (tsx transpiles each module on load).
-// `node scripts/current-build.js --record` records the digest (the last step of the build).
+// The record also holds a digest of the files' names, sizes and modification times: while those are unchanged, the
+// sources are not read again (a few milliseconds of every `npm run synth`, before the app starts).
+// `node scripts/current-build.js --record` records the digests (the last step of the build).
 const { createHash } = require('crypto');
 const fs = require('fs');
 const path = require('path');
@@ -19,10 +21,19 @@ function files(entry) {
   return fs.readdirSync(full).sort().flatMap(name => files(path.join(entry, name)));
 }
 
-function sourcesDigest() {
+function sourcesDigest(sources) {
   const hash = createHash('sha256');
-  for (const file of SOURCES.flatMap(files)) {
+  for (const file of sources) {
     hash.update(`${file}\0`).update(fs.readFileSync(path.join(ROOT, file))).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+function statsDigest(sources) {
+  const hash = createHash('sha256');
+  for (const file of sources) {
+    const stat = fs.statSync(path.join(ROOT, file));
+    hash.update(`${file}\0${stat.size}\0${stat.mtimeMs}\0`);
   }
   return hash.digest('hex');
 }
@@ -30,14 +41,17 @@ function sourcesDigest() {
 /** Whether lib/ was built from the sources as they are. */
 function libIsCurrent() {
   try {
-    return fs.readFileSync(RECORD, 'utf8').trim() === sourcesDigest();
+    const [contents, stats] = fs.readFileSync(RECORD, 'utf8').trim().split('\n');
+    const sources = SOURCES.flatMap(files);
+    return stats === statsDigest(sources) || contents === sourcesDigest(sources);
   } catch {
     return false;
   }
 }
 
 if (require.main === module && process.argv[2] === '--record') {
-  fs.writeFileSync(RECORD, `${sourcesDigest()}\n`);
+  const sources = SOURCES.flatMap(files);
+  fs.writeFileSync(RECORD, `${sourcesDigest(sources)}\n${statsDigest(sources)}\n`);
 }
 
 module.exports = { libIsCurrent, ROOT };

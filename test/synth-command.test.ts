@@ -129,6 +129,11 @@ describe('TypeScript apps run through tsx', () => {
     ['ts-node main.ts && echo done', undefined],
     ['node main.js', undefined],
     ['npx ts-node main.mts', undefined],
+    ['node -r tsx/cjs main.ts', '/usr/bin/node -r /hook.cjs main.ts'],
+    ['node --require ./node_modules/tsx/dist/cjs/index.cjs main.ts --env prod', '/usr/bin/node -r /hook.cjs main.ts --env prod'],
+    ['node -r ./register.js main.ts', undefined],
+    ['node -r tsx/cjs --inspect main.ts', undefined],
+    ['node main.ts', undefined],
   ])('%s becomes %s', (app, fast) => {
     expect(fastAppCommand(app, '/hook.cjs', '/usr/bin/node')).toBe(fast);
   });

@@ -2,7 +2,8 @@ import { groupByEnvironment } from '../kubernetes-rules';
 import { checkManifests, summarize } from './check';
 import { describeObject, Finding, Severity } from './findings';
 import { DEFAULT_KUBERNETES_VERSION, KubernetesVersion, requireKubernetesVersion } from './kubernetes-versions';
-import { loadCustomResourceDefinitions, loadManifests, parseManifests } from './load';
+import { loadCustomResourceDefinitions, parseManifests } from './load';
+import { checkManifestFiles, commonFolder } from './remembered-check';
 import { findRule } from './rules';
 import { defaultSchemaValidator } from './schema';
 import { append, appendAll } from './util';
@@ -94,15 +95,15 @@ export class ManifestCheckValidation {
     const findings: Finding[] = [];
     // Each environment folder (dist/<env>/) is applied on its own, so it is checked as a set of its own. The files
     // are read as the command reads them: regular files of UTF-8 text only.
+    const outdir = commonFolder(context.manifests);
     for (const manifests of groupByEnvironment(context.manifests)) {
-      const loaded = loadManifests(manifests);
-      if (loaded.unreadable.length > 0) {
-        throw new Error(`cannot read manifests: ${loaded.unreadable.map(u => `${u.file}: ${u.message}`).join('; ')}`);
-      }
-      appendAll(findings, loaded.findings);
-      appendAll(findings, checkManifests(loaded.items, {
+      const checked = checkManifestFiles(manifests, {
         strict: this.strict, complete: this.complete, customResourceDefinitions: crds.definitions, kubernetesVersion: this.kubernetesVersion,
-      }));
+      }, outdir);
+      if (checked.unreadable.length > 0) {
+        throw new Error(`cannot read manifests: ${checked.unreadable.map(u => `${u.file}: ${u.message}`).join('; ')}`);
+      }
+      appendAll(findings, checked.findings);
     }
     const summary = summarize(findings, this.strict);
     const byRule = new Map<string, Finding[]>();

@@ -8,6 +8,8 @@ import * as path from 'path';
 const RUNNERS = new Set(['ts-node', 'tsx']);
 /** Scripts tsx's CommonJS hook runs (.mts is an ES module, which needs its ESM loader). */
 const SCRIPT = /\.(?:ts|tsx|cts)$/;
+/** Where tsx's CommonJS hook is in a project. */
+const TSX_HOOK_FILE = path.join('node_modules', 'tsx', 'dist', 'cjs', 'index.cjs');
 /** Characters that make a command more than plain words: such a command is left to the shell as written. */
 const SHELL_SYNTAX = /[;&|<>$`'"\\(){}*?~#!]/;
 
@@ -33,20 +35,33 @@ function isEsmPackage(script: string): boolean {
   }
 }
 
+/** Whether a `node -r` module is tsx's CommonJS hook: `tsx/cjs`, or a path to the file that names. */
+function isTsxHook(request: string): boolean {
+  return request === 'tsx/cjs' || (/^\.{0,2}\//.test(request) && path.resolve(request).endsWith(TSX_HOOK_FILE));
+}
+
+/** The script and its arguments of `[npx] ts-node|tsx <script> ...` or `node -r tsx/cjs <script> ...`. */
+function scriptAndArgs(words: string[]): string[] | undefined {
+  if (words[0] === 'node') {
+    return ['-r', '--require'].includes(words[1]) && isTsxHook(words[2] ?? '') ? words.slice(3) : undefined;
+  }
+  const [runner, ...rest] = words[0] === 'npx' ? words.slice(1) : words;
+  return RUNNERS.has(runner) ? rest : undefined;
+}
+
 /**
- * The command that runs `app` with tsx's CommonJS hook in one node process, when `app` is `[npx] ts-node <script>.ts
- * [args]` or `[npx] tsx <script>.ts [args]` without runner options; otherwise undefined, and the app runs as written
- * (so `ts-node --type-check main.ts` keeps its type check).
+ * The command that runs `app` through the synth's `runner` (tsx's CommonJS hook, see app-runner.ts) in one node
+ * process, when `app` is `[npx] ts-node <script>.ts [args]`, `[npx] tsx <script>.ts [args]` without runner options, or
+ * `node -r tsx/cjs <script>.ts [args]`; otherwise undefined, and the app runs as written (so `ts-node --type-check
+ * main.ts` keeps its type check).
  */
-export function fastAppCommand(app: string, tsxHook: string, node = process.execPath): string | undefined {
+export function fastAppCommand(app: string, runner: string, node = process.execPath): string | undefined {
   if (SHELL_SYNTAX.test(app)) {
     return undefined;
   }
-  const words = app.trim().split(/\s+/);
-  const start = words[0] === 'npx' ? 1 : 0;
-  const [runner, script, ...rest] = words.slice(start);
-  if (!RUNNERS.has(runner) || script === undefined || !SCRIPT.test(script) || script.startsWith('-') || isEsmPackage(script)) {
+  const [script, ...rest] = scriptAndArgs(app.trim().split(/\s+/)) ?? [];
+  if (script === undefined || !SCRIPT.test(script) || script.startsWith('-') || isEsmPackage(script)) {
     return undefined;
   }
-  return [node, '-r', tsxHook, script, ...rest].map(shellQuote).join(' ');
+  return [node, '-r', runner, script, ...rest].map(shellQuote).join(' ');
 }

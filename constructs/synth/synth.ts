@@ -5,14 +5,13 @@
 // folder is removed.
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
 
 import { fastAppCommand } from './app-command';
 import { cdk8sSynth, exitProcess } from './cdk8s-synth';
-import { buildHelmCharts, chartNameOf, HelmChartError, projectName } from './helm';
 import { removeConstructMetadata } from './manifest-tree';
 import { OutputFolderError, resolveOutputFolder } from './output-folder';
 import { killChildren, stopChildren } from './process-groups';
+import { readCdk8sConfig } from './project-config';
 import { StagedDir } from './staged-dir';
 import { Cdk8sConfig, readSynthOptions, takeApp, takeOutput } from './synth-args';
 
@@ -42,11 +41,6 @@ const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
-
-/** cdk8s.yaml, as far as we use it. */
-function readConfig(): Cdk8sConfig {
-  return fs.existsSync('cdk8s.yaml') ? (parse(fs.readFileSync('cdk8s.yaml', 'utf8')) as Cdk8sConfig | null) ?? {} : {};
-}
 
 /**
  * Loads the local validation plugins of cdk8s.yaml into the module cache while the app runs in its own process,
@@ -79,6 +73,11 @@ function preloadLocalPlugins(config: Cdk8sConfig, validate: boolean): () => void
 /** tsx's CommonJS hook, a dependency of this package. */
 function tsxHook(): string {
   return require.resolve('tsx/cjs');
+}
+
+/** The module that runs TypeScript apps: tsx's hook with shortcuts (app-runner.ts). */
+function appRunner(): string {
+  return path.join(__dirname, `app-runner${path.extname(__filename)}`);
 }
 
 /** A path as one NODE_OPTIONS word. */
@@ -137,7 +136,7 @@ function usageError(message: string): number {
 }
 
 async function synth(args: string[]): Promise<number> {
-  const config = readConfig();
+  const config = readCdk8sConfig();
   const options = readSynthOptions(args, config);
   if (typeof options === 'string') {
     return usageError(options);
@@ -157,7 +156,7 @@ async function synth(args: string[]): Promise<number> {
   if (app === undefined) {
     return usageError('no app to synthesize: set `app` in cdk8s.yaml or pass --app <command>');
   }
-  const appCommand = fastAppCommand(app, tsxHook()) ?? app;
+  const appCommand = fastAppCommand(app, appRunner()) ?? app;
   const appArgs = ['--app', appCommand];
   const appEnv = appEnvironment();
   if (options.stdout) {
@@ -205,16 +204,19 @@ async function synth(args: string[]): Promise<number> {
   if (status !== 0) {
     return failed();
   }
-  try {
-    removeConstructMetadata(staged.path);
-    if (options.helm) {
-      buildHelmCharts(staged.path, chartNameOf(projectName()));
+  removeConstructMetadata(staged.path);
+  if (options.helm) {
+    // loaded only for Helm output: it needs the YAML library, which would delay every plain synth's app
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const helm = require('./helm') as typeof import('./helm');
+    try {
+      helm.buildHelmCharts(staged.path, helm.chartNameOf(helm.projectName()));
+    } catch (e) {
+      if (e instanceof helm.HelmChartError) {
+        return failed(e.message);
+      }
+      throw e;
     }
-  } catch (e) {
-    if (e instanceof HelmChartError) {
-      return failed(e.message);
-    }
-    throw e;
   }
   if (await signalsHandled()) {
     return waitForSignalHandler();

@@ -1,0 +1,121 @@
+// The synth's runner of TypeScript apps (constructs/synth/app-runner.ts): the same program as under tsx's hook.
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+import { CACHE_VARIABLE } from '../constructs/cache';
+import { mayBeModuleSyntax } from '../constructs/synth/module-syntax';
+
+const RUNNER = path.join(__dirname, '..', 'constructs', 'synth', 'app-runner.ts');
+const TSX = require.resolve('tsx/cjs');
+
+describe('mayBeModuleSyntax', () => {
+  test.each([
+    'import { a } from "a";',
+    "import a from 'a';",
+    'import a, { b } from "a";',
+    'import * as a from "a";',
+    "import 'side-effect';",
+    'const url = import.meta.url;',
+    'export const a = 1;',
+    'export default function () {}',
+    'export { a };',
+    'export * from "a";',
+    'function f() {}\nexport async function g() {}',
+  ])('%s may be module syntax', text => {
+    expect(mayBeModuleSyntax(text)).toBe(true);
+  });
+
+  test.each([
+    '"use strict"; exports.a = 1; module.exports = { b: 2 };',
+    "const a = require('a'); Object.defineProperty(exports, '__esModule', { value: true });",
+    "const later = import('./later.js');",
+    'const important = 1; const exported = important;',
+    'exports.exportAll = exportAll;',
+  ])('%s is CommonJS', text => {
+    expect(mayBeModuleSyntax(text)).toBe(false);
+  });
+});
+
+describe('running an app', () => {
+  let project: string;
+  let cache: string;
+
+  beforeEach(() => {
+    project = fs.mkdtempSync(path.join(os.tmpdir(), 'app-runner-'));
+    cache = path.join(project, 'cache');
+    const files: Record<string, string> = {
+      'tsconfig.json': '{ "compilerOptions": { "target": "ES2022", "module": "commonjs", "strict": true } }\n',
+      'main.ts': [
+        "import esm, { named } from 'esm-only';",
+        "import { value } from 'plain-cjs';",
+        "import { twice } from './lib';",
+        'console.log(JSON.stringify({ esm: esm(), named, value, twice: twice(21) }));',
+        '',
+      ].join('\n'),
+      'lib.ts': 'export function twice(n: number): number {\n  return n * 2;\n}\n',
+      'fail.ts': "interface Unused { a: string }\n\n\nfunction fail(): never {\n  throw new Error('failed here');\n}\nfail();\n",
+      'node_modules/esm-only/package.json': '{ "name": "esm-only", "version": "1.0.0", "main": "index.js" }\n',
+      'node_modules/esm-only/index.js': "export default function () { return 'esm default'; }\nexport const named = 'esm named';\n",
+      'node_modules/plain-cjs/package.json': '{ "name": "plain-cjs", "version": "1.0.0", "main": "index.js" }\n',
+      'node_modules/plain-cjs/index.js': "// a comment that says export default and import x from 'y'\nexports.value = 'cjs';\n",
+    };
+    for (const [file, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
+      fs.writeFileSync(path.join(project, file), text);
+    }
+  });
+  afterEach(() => fs.rmSync(project, { recursive: true, force: true }));
+
+  function run(script: string, runner: string[], env: NodeJS.ProcessEnv = {}) {
+    return spawnSync(process.execPath, ['-r', TSX, ...runner, script], {
+      cwd: project, encoding: 'utf8', env: { ...process.env, [CACHE_VARIABLE]: cache, ...env },
+    });
+  }
+  const withRunner = ['-r', RUNNER];
+  const entries = () => (fs.existsSync(path.join(cache, 'tsx-output')) ? fs.readdirSync(path.join(cache, 'tsx-output')).filter(f => !f.startsWith('.')) : []);
+
+  test('gives the output of tsx alone, first and from its cache, and keeps one entry per TypeScript file', () => {
+    const tsx = run('main.ts', []);
+    expect(tsx.stderr).toBe('');
+    expect(JSON.parse(tsx.stdout)).toEqual({ esm: 'esm default', named: 'esm named', value: 'cjs', twice: 42 });
+
+    const first = run('main.ts', withRunner);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe(tsx.stdout);
+    expect(entries()).toHaveLength(2);
+
+    const cached = run('main.ts', withRunner);
+    expect(cached.stdout).toBe(tsx.stdout);
+    expect(entries()).toHaveLength(2);
+  });
+
+  test('an edited file runs as edited', () => {
+    run('main.ts', withRunner);
+    fs.writeFileSync(path.join(project, 'lib.ts'), 'export function twice(n: number): number {\n  return n * 3;\n}\n');
+    expect(JSON.parse(run('main.ts', withRunner).stdout).twice).toBe(63);
+  });
+
+  test('another tsconfig.json gives other entries', () => {
+    run('main.ts', withRunner);
+    fs.writeFileSync(path.join(project, 'tsconfig.json'), '{ "compilerOptions": { "target": "ES2020", "module": "commonjs", "strict": true } }\n');
+    run('main.ts', withRunner);
+    expect(entries()).toHaveLength(4);
+  });
+
+  test('stack traces point at the TypeScript lines, also from the cache', () => {
+    for (let i = 0; i < 2; i++) {
+      const failed = run('fail.ts', withRunner);
+      expect(failed.status).not.toBe(0);
+      expect(failed.stderr).toContain('Error: failed here');
+      expect(failed.stderr).toMatch(/fail\.ts:5:9/);
+    }
+  });
+
+  test(`${CACHE_VARIABLE}=off keeps nothing`, () => {
+    const result = run('main.ts', withRunner, { [CACHE_VARIABLE]: 'off' });
+    expect(JSON.parse(result.stdout).twice).toBe(42);
+    expect(fs.existsSync(cache)).toBe(false);
+  });
+});
