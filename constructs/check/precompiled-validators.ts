@@ -3,7 +3,7 @@
 // CRD schemas for each kind (most of the checker's time in `npm run synth`). They are used only when they were built
 // from exactly the checker that runs: any change to its code, the definitions or ajv makes it compile as before.
 import type { ValidateFunction } from 'ajv';
-import type { RegExpEngine } from 'ajv/dist/types';
+import type { RegExpEngine, RegExpLike } from 'ajv/dist/types';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -83,6 +83,19 @@ export function validatorsFingerprint(kubernetesVersion: string, checkDir: strin
 }
 
 /**
+ * The engine, compiling each pattern when it is first used: the generated code creates the patterns of every kind up
+ * front, and one check uses few of them. The build compiled them all, so none can fail later.
+ */
+function onFirstUse(engine: RegExpEngine): RegExpEngine {
+  const lazy = (pattern: string, flags: string): RegExpLike => {
+    let compiled: RegExpLike | undefined;
+    return { test: (s: string) => (compiled ??= engine(pattern, flags)).test(s) };
+  };
+  lazy.code = engine.code;
+  return lazy;
+}
+
+/**
  * The precompiled validators of a Kubernetes version, by export name, if the build made them for the checker that
  * runs; undefined otherwise (not built, another version, or built from other code), and the checker compiles.
  * CDK8S_MODEL_SERVING_COMPILE_SCHEMAS=1 always compiles (to compare both ways).
@@ -98,7 +111,7 @@ export function loadPrecompiledValidators(kubernetesVersion: string, engine: Reg
     if (!generated.fingerprints.includes(validatorsFingerprint(kubernetesVersion))) {
       return undefined;
     }
-    return generated.createValidators(engine);
+    return generated.createValidators(onFirstUse(engine));
   } catch {
     return undefined; // a damaged file: compile instead
   }
