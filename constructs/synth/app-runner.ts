@@ -77,16 +77,17 @@ function rememberingOutput(tsxLoader: Loader, cache: DiskCache, keyParts: readon
       compiling._compile(cached, filename);
       return;
     }
+    // tsx compiles its output with module._compile: a stand-in on the module keeps a copy on the way
     const compile = compiling._compile;
     compiling._compile = function (this: unknown, content: string, file: string) {
-      compiling._compile = compile;
+      delete (compiling as Partial<typeof compiling>)._compile;
       cache.set(key, content);
       return compile.call(this, content, file);
     };
     try {
       tsxLoader(module, filename);
     } finally {
-      compiling._compile = compile;
+      delete (compiling as Partial<typeof compiling>)._compile;
     }
   };
 }
