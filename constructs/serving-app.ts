@@ -6,6 +6,7 @@ import { InvalidPropsError } from './internal/problems';
 import { ENVIRONMENT_NAME, markEnvironmentFolder } from './kubernetes-rules';
 import { ChartNamer, chartToKube, resourceFileName } from './serving-app/charts';
 import { resolveDependencies, SynthCache, validateApp } from './serving-app/prepare';
+import { keepManifestShapes } from './serving-app/shapes';
 import { saveDocs, stringifyDocs } from './serving-app/yaml';
 
 /**
@@ -55,6 +56,8 @@ export class ServingApp extends App {
     // the root is resolved as `App` does, so `CDK8S_OUTDIR` (the synth's staged folder) still wins over the default
     super(environment === undefined ? appProps : { ...appProps, outdir: path.join(appProps.outdir ?? process.env.CDK8S_OUTDIR ?? 'dist', environment) });
     this.environment = environment;
+    // before the app's constructs use up the hidden-class transitions the rendering needs (see serving-app/shapes.ts)
+    keepManifestShapes();
     // same default as the private `App.recordConstructMetadata`
     this.recordMetadata = props.recordConstructMetadata ?? process.env.CDK8S_RECORD_CONSTRUCT_METADATA === 'true';
   }

@@ -215,6 +215,13 @@ describe('ServingApp fails like App', () => {
       a.addDependency(b);
       b.addDependency(a);
     },
+    'a dependency cycle between objects of one chart': (app) => {
+      const chart = new Chart(app, 'c');
+      const x = configMap(chart, 'x', {});
+      const y = configMap(chart, 'y', {});
+      x.addDependency(y);
+      y.addDependency(x);
+    },
     'a dependency of a construct outside any chart': (app) => {
       const loose = new Construct(app, 'loose');
       loose.node.addDependency(new Chart(app, 'chart'));
