@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { CACHE_VARIABLE } from '../constructs/cache';
+import { mayImportDynamically } from '../constructs/synth/code-cache';
 import { mayBeModuleSyntax } from '../constructs/synth/module-syntax';
 
 const RUNNER = path.join(__dirname, '..', 'constructs', 'synth', 'app-runner.ts');
@@ -38,6 +39,12 @@ describe('mayBeModuleSyntax', () => {
   });
 });
 
+test('mayImportDynamically finds import() calls, which code compiled outside Node\'s loader cannot make', () => {
+  expect(mayImportDynamically("const m = import('x');")).toBe(true);
+  expect(mayImportDynamically('await import ( name )')).toBe(true);
+  expect(mayImportDynamically("const important = require('x'); exports.imports = 1;")).toBe(false);
+});
+
 describe('running an app', () => {
   let project: string;
   let cache: string;
@@ -60,6 +67,49 @@ describe('running an app', () => {
       'node_modules/esm-only/index.js': "export default function () { return 'esm default'; }\nexport const named = 'esm named';\n",
       'node_modules/plain-cjs/package.json': '{ "name": "plain-cjs", "version": "1.0.0", "main": "index.js" }\n',
       'node_modules/plain-cjs/index.js': "// a comment that says export default and import x from 'y'\nexports.value = 'cjs';\n",
+      'node_modules/wired-cjs/package.json': '{ "name": "wired-cjs", "version": "1.0.0", "main": "index.js" }\n',
+      'node_modules/wired-cjs/index.js': [
+        "'use strict';",
+        'const self = this;',
+        'exports.wiring = () => ({',
+        '  thisIsExports: self === module.exports,',
+        "  file: __filename.endsWith('wired-cjs/index.js'),",
+        "  dir: __dirname.endsWith('wired-cjs'),",
+        "  resolved: require.resolve('plain-cjs').endsWith('plain-cjs/index.js'),",
+        "  paths: Array.isArray(require.resolve.paths('plain-cjs')),",
+        '  main: require.main === process.mainModule,',
+        '  cached: require.cache[__filename] === module,',
+        "  required: require('plain-cjs').value,",
+        '});',
+        "exports.later = () => import('plain-cjs').then(m => m.default.value);",
+        '',
+      ].join('\n'),
+      'node_modules/cached-cjs/package.json': '{ "name": "cached-cjs", "version": "1.0.0", "main": "index.js" }\n',
+      'node_modules/cached-cjs/index.js': [
+        "'use strict';",
+        'const self = this;',
+        'exports.wiring = () => ({',
+        '  thisIsExports: self === module.exports,',
+        "  file: __filename.endsWith('cached-cjs/index.js'),",
+        "  dir: __dirname.endsWith('cached-cjs'),",
+        "  resolved: require.resolve('plain-cjs').endsWith('plain-cjs/index.js'),",
+        "  paths: Array.isArray(require.resolve.paths('plain-cjs')),",
+        '  main: require.main === process.mainModule,',
+        '  cached: require.cache[__filename] === module,',
+        "  required: require('plain-cjs').value,",
+        '});',
+        '',
+      ].join('\n'),
+      'cached.ts': [
+        "import { wiring } from 'cached-cjs';",
+        'console.log(JSON.stringify(wiring()));',
+        '',
+      ].join('\n'),
+      'wiring.ts': [
+        "import { later, wiring } from 'wired-cjs';",
+        'later().then(value => console.log(JSON.stringify({ ...wiring(), imported: value })));',
+        '',
+      ].join('\n'),
     };
     for (const [file, text] of Object.entries(files)) {
       fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
@@ -89,6 +139,42 @@ describe('running an app', () => {
     const cached = run('main.ts', withRunner);
     expect(cached.stdout).toBe(tsx.stdout);
     expect(entries()).toHaveLength(2);
+  });
+
+  const WIRING = { thisIsExports: true, file: true, dir: true, resolved: true, paths: true, main: true, cached: true, required: 'cjs' };
+  const codeEntries = () => fs.readdirSync(path.join(cache, 'v8-code')).filter(f => !f.startsWith('.'));
+
+  test('a dependency compiled with the code cache sees what Node gives a module, also from the cache', () => {
+    expect(JSON.parse(run('cached.ts', []).stdout)).toEqual(WIRING);
+    const first = run('cached.ts', withRunner);
+    expect(first.stderr).toBe('');
+    expect(JSON.parse(first.stdout)).toEqual(WIRING);
+    expect(codeEntries()).toHaveLength(2); // cached-cjs and plain-cjs
+    const again = run('cached.ts', withRunner);
+    expect(again.stderr).toBe('');
+    expect(JSON.parse(again.stdout)).toEqual(WIRING);
+  });
+
+  test('V8 refuses damaged code cache data, and the file compiles as usual', () => {
+    run('cached.ts', withRunner);
+    for (const entry of codeEntries()) {
+      fs.writeFileSync(path.join(cache, 'v8-code', entry), 'not V8 code');
+    }
+    const damaged = run('cached.ts', withRunner);
+    expect(damaged.stderr).toBe('');
+    expect(JSON.parse(damaged.stdout)).toEqual(WIRING);
+    for (const entry of codeEntries()) {
+      expect(fs.readFileSync(path.join(cache, 'v8-code', entry), 'utf8')).not.toBe('not V8 code');
+    }
+  });
+
+  test('a dependency that calls import() is left to Node, and its import() works', () => {
+    const expected = { ...WIRING, imported: 'cjs' };
+    expect(JSON.parse(run('wiring.ts', []).stdout)).toEqual(expected);
+    const result = run('wiring.ts', withRunner);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual(expected);
+    expect(codeEntries()).toHaveLength(1); // plain-cjs only
   });
 
   test('an edited file runs as edited', () => {

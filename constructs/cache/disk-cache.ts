@@ -26,11 +26,16 @@ export class DiskCache {
   /** `folder` is created on the first write. */
   public constructor(public readonly folder: string) {}
 
-  /** The value stored under `key`, or undefined. A hit marks the entry as used. */
+  /** The text stored under `key`, or undefined. A hit marks the entry as used. */
   public get(key: string): string | undefined {
+    return this.getBytes(key)?.toString('utf8');
+  }
+
+  /** The bytes stored under `key`, or undefined. A hit marks the entry as used. */
+  public getBytes(key: string): Buffer | undefined {
     const file = this.entry(key);
     try {
-      const value = fs.readFileSync(file, 'utf8');
+      const value = fs.readFileSync(file);
       const now = new Date();
       fs.utimesSync(file, now, now);
       return value;
@@ -40,7 +45,7 @@ export class DiskCache {
   }
 
   /** Stores `value` under `key`, atomically: a concurrent reader sees the whole value or none. */
-  public set(key: string, value: string): void {
+  public set(key: string, value: string | Uint8Array): void {
     const file = this.entry(key);
     const temporary = `${file}.${process.pid}.tmp`;
     try {

@@ -6,11 +6,13 @@
 // - it transpiles every TypeScript file again (its own cache saves esbuild, not the scan before it). Its output is
 //   kept on disk (../cache), keyed by everything it depends on: the file, its text, the tsconfig.json, and the
 //   versions of tsx, esbuild and Node.
+// Dependencies' files also compile with V8's code cache (code-cache.ts).
 import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
 
 import { cacheFolder, cacheKey, DiskCache, packageVersion } from '../cache';
+import { CodeCache, mayImportDynamically } from './code-cache';
 import { mayBeModuleSyntax } from './module-syntax';
 
 type Loader = (module: Module, filename: string) => void;
@@ -53,8 +55,8 @@ function outputKeyParts(): string[] | undefined {
     tsconfig ?? '', tsconfigText];
 }
 
-/** A dependency's CommonJS file, loaded by Node itself; anything else by tsx. */
-function dependenciesAsNodeLoadsThem(tsxLoader: Loader): Loader {
+/** A dependency's CommonJS file, compiled as Node does (with `codeCache` when there is one); anything else by tsx. */
+function dependenciesAsNodeLoadsThem(tsxLoader: Loader, codeCache: CodeCache | undefined): Loader {
   return (module, filename) => {
     if (!filename.includes(IN_DEPENDENCIES)) {
       return tsxLoader(module, filename);
@@ -63,7 +65,11 @@ function dependenciesAsNodeLoadsThem(tsxLoader: Loader): Loader {
     if (mayBeModuleSyntax(text)) {
       return tsxLoader(module, filename);
     }
-    (module as unknown as { _compile: Compile })._compile(text, filename);
+    if (codeCache && !mayImportDynamically(text)) {
+      codeCache.run(module, text, filename);
+    } else {
+      (module as unknown as { _compile: Compile })._compile(text, filename);
+    }
   };
 }
 
@@ -97,7 +103,8 @@ function registerAppRunner(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('tsx/cjs');
   const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
-  extensions['.js'] = dependenciesAsNodeLoadsThem(extensions['.js']);
+  const codeFolder = cacheFolder('v8-code');
+  extensions['.js'] = dependenciesAsNodeLoadsThem(extensions['.js'], codeFolder ? new CodeCache(new DiskCache(codeFolder)) : undefined);
   const folder = cacheFolder('tsx-output');
   const keyParts = folder ? outputKeyParts() : undefined;
   if (folder && keyParts) {
