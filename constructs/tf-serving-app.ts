@@ -8,6 +8,7 @@ import { buildServingApp } from './internal/build';
 import { checkTraffic } from './internal/check-traffic';
 import { checkWorkload } from './internal/check-workload';
 import { ConstructMount } from './internal/construct-mount';
+import { merge } from './internal/merge';
 import {
   bindModel,   BoundModel, createModelClaims, MODEL_SOURCE, modelInitContainers, ModelLocation, modelServerMounts, modelWaivers, reportModelProblems,
 } from './internal/model-binding';
@@ -155,10 +156,8 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
   const monitoring = props.monitoring ?? props.metrics !== undefined;
   const config = tfConfigFiles({ models: single ? undefined : models, monitoring, metricsPath: props.metrics?.path, batching: props.batching });
   const configMapName = `${name}-config`;
-  const configData = {
-    ...(single && models[0] ? { MODEL_NAME: models[0].name, MODEL_BASE_PATH: parentOf(models[0].basePath) } : {}),
-    ...config.files,
-  };
+  const configData = merge(single && models[0] ? { MODEL_NAME: models[0].name, MODEL_BASE_PATH: parentOf(models[0].basePath) } : undefined,
+    config.files);
   const files = Object.keys(config.files);
   const configMount: { [path: string]: Mount } = files.length > 0 ? {
     [TF_CONFIG_DIR]: new ConstructMount('tf-serving-config', { configMap: { name: configMapName, items: files.map(key => ({ key, path: key })) } }, true),
@@ -181,7 +180,7 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
     // Explicit keys rather than envFrom: the ConfigMap also holds the configuration files.
     ownEnv: single ? modelEnvOf(configMapName) : undefined,
     reservedEnv: MODEL_ENV,
-    ownMounts: { ...modelServerMounts(bound), ...configMount },
+    ownMounts: merge(modelServerMounts(bound), configMount),
     ownInitContainers: modelInitContainers(bound),
     ownAnnotations: modelWaivers(bound),
     ownPodAnnotations: {
@@ -193,20 +192,18 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
   // TF Serving serves its metrics on the REST port, so the ServiceMonitor scrapes the port named http.
   const metrics = { ...props.metrics, port: props.metrics?.port ?? TF_SERVING_REST_PORT };
   const measured = monitoring ? withMetrics(workload, metrics, PROMETHEUS_PATH) : workload;
-  return {
-    ...measured,
+  return merge(measured, {
     // The image's entrypoint passes its arguments on to tensorflow_model_server, after its own flags.
     server: { ...workload.server, args: args.length > 0 ? args : undefined },
-    service: {
-      ...workload.service,
+    service: merge(workload.service, {
       additionalPorts: [{ name: 'grpc', port: props.service?.grpcPort ?? TF_SERVING_GRPC_PORT, nodePort: props.service?.grpcNodePort }],
-    },
+    }),
     modelName,
     models,
     configData,
     bound,
     listProblems,
-  };
+  });
 }
 
 /**

@@ -5,6 +5,7 @@ import { AutoscalingProps, IngressPathType, ServiceType, ServingWorkloadProps } 
 import { ServingWorkloadSpec } from '../serving-spec';
 import { WhenUnsatisfiable } from '../topology-spread-props';
 import { checkContainer } from './check-container';
+import { merge } from './merge';
 import { PropProblems } from './problems';
 import { securityWaivers } from './security';
 import * as v from './validate-props';
@@ -232,7 +233,7 @@ function checkMetadata(p: PropProblems, spec: ServingWorkloadSpec): void {
   v.checkNoOverwrite(p, 'podAnnotations', spec.podAnnotations, spec.ownPodAnnotations);
   v.checkKeys(p, 'annotations', spec.annotations);
   v.checkNoOverwrite(p, 'annotations', spec.annotations,
-    { ...spec.ownAnnotations, ...securityWaivers(spec.security, spec.serviceAccount.automountToken) });
+    merge(spec.ownAnnotations, securityWaivers(spec.security, spec.serviceAccount.automountToken)));
 }
 
 function isZero(value: number | string): boolean {

@@ -4,6 +4,7 @@ import { createHash } from 'crypto';
 
 import { Mount } from '../mount';
 import { ResolvedContainer, ServingWorkloadSpec } from '../serving-spec';
+import { merge } from './merge';
 import { containerProbes } from './probes';
 import { resourceRequirements } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
@@ -12,10 +13,10 @@ export function renderPodTemplate(spec: ServingWorkloadSpec): k8s.PodTemplateSpe
   const containers = [spec.server, ...spec.initContainers, ...spec.sidecars];
   const volumes = new PodVolumes(containers);
   const render = (c: ResolvedContainer) => renderContainer(spec, c, volumes);
-  const annotations = nonEmptyMap(spec.podAnnotations) ? { ...spec.podAnnotations, ...spec.ownPodAnnotations } : spec.ownPodAnnotations;
+  const annotations = nonEmptyMap(spec.podAnnotations) ? merge(spec.podAnnotations, spec.ownPodAnnotations) : spec.ownPodAnnotations;
   return {
     metadata: {
-      labels: nonEmptyMap(spec.podLabels) ? { ...spec.podLabels, ...spec.labels } : spec.labels,
+      labels: nonEmptyMap(spec.podLabels) ? merge(spec.podLabels, spec.labels) : spec.labels,
       annotations: nonEmptyMap(annotations),
     },
     spec: {

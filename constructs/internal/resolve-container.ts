@@ -6,6 +6,7 @@ import { ProbeOptions, ProbesProps } from '../probe-props';
 import { ResourcesProps } from '../serving-props';
 import { ResolvedContainer, ResolvedProbe, ResolvedProbes } from '../serving-spec';
 import { NO_ENTRIES, NO_ITEMS } from './empty';
+import { copy, merge } from './merge';
 import { resolveResources, ResourceDefaults } from './resources';
 
 /** With a 5 s period, 60 failures give a model 5 minutes to load before the pod is restarted. */
@@ -14,6 +15,8 @@ const STEADY = { periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 };
 /** What a container needs that its props do not say. */
 export interface ContainerDefaults {
   readonly name: string;
+  /** The server's image, which its construct decides; other containers take the image of their props. */
+  readonly image?: string;
   readonly propPrefix: string;
   readonly ports: ContainerPort[];
   readonly resources: ResourceDefaults;
@@ -46,12 +49,12 @@ export interface ContainerProps {
 export function resolveContainer(props: ContainerProps, defaults: ContainerDefaults): ResolvedContainer {
   let env: { [name: string]: EnvValue } = defaults.ownEnv ?? NO_ENTRIES;
   if (props.env) {
-    env = { ...defaults.ownEnv };
+    env = copy(defaults.ownEnv);
     for (const [name, value] of Object.entries(props.env)) {
       env[name] = typeof value === 'string' ? EnvValue.fromValue(value) : value;
     }
   }
-  const mounts: { [path: string]: Mount } = { ...props.mounts, ...defaults.ownMounts };
+  const mounts: { [path: string]: Mount } = merge(props.mounts, defaults.ownMounts);
   for (const [path, mount] of Object.entries(defaults.writableMounts)) {
     // A user's own writable mount at a writable path (say an emptyDir at /tmp) replaces ours.
     if (!(path in mounts)) {
@@ -61,7 +64,7 @@ export function resolveContainer(props: ContainerProps, defaults: ContainerDefau
   return {
     name: defaults.name,
     propPrefix: defaults.propPrefix,
-    image: props.image as string,
+    image: (defaults.image ?? props.image) as string,
     command: props.command,
     args: props.args,
     ports: defaults.ports,

@@ -4,6 +4,7 @@ import { isLabelValue,parseImage } from '../kubernetes-rules';
 import { ServiceType } from '../serving-props';
 import { ResolvedCanary, ResolvedGateway, ServingWorkloadSpec } from '../serving-spec';
 import { CanaryProps, GatewayProps, MetricsProps } from '../traffic-props';
+import { merge } from './merge';
 import { resolveResources, serverResourceDefaults } from './resources';
 
 export const DEFAULT_METRICS_PATH = '/metrics';
@@ -24,22 +25,20 @@ export function withMetrics<S extends ServingWorkloadSpec>(spec: S, props: Metri
   const declared = spec.server.ports.find(p => p.containerPort === port);
   const metrics = { path: props.path ?? defaultPath, port, interval: props.interval, labels: props.labels ?? {} };
   if (declared) {
-    return { ...spec, metrics: { ...metrics, portName: declared.name } };
+    return merge(spec, { metrics: merge(metrics, { portName: declared.name }) });
   }
   const exporter = spec.sidecars.flatMap(c => c.ports).find(p => p.containerPort === port);
   if (exporter) {
-    return {
-      ...spec,
-      service: { ...spec.service, additionalPorts: [...spec.service.additionalPorts ?? [], { name: exporter.name, port }] },
-      metrics: { ...metrics, portName: exporter.name },
-    };
+    return merge(spec, {
+      service: merge(spec.service, { additionalPorts: [...spec.service.additionalPorts ?? [], { name: exporter.name, port }] }),
+      metrics: merge(metrics, { portName: exporter.name }),
+    });
   }
-  return {
-    ...spec,
+  return merge(spec, {
     server: { ...spec.server, ports: [...spec.server.ports, { name: METRICS_PORT_NAME, containerPort: port }] },
-    service: { ...spec.service, additionalPorts: [...spec.service.additionalPorts ?? [], { name: METRICS_PORT_NAME, port }] },
-    metrics: { ...metrics, portName: METRICS_PORT_NAME },
-  };
+    service: merge(spec.service, { additionalPorts: [...spec.service.additionalPorts ?? [], { name: METRICS_PORT_NAME, port }] }),
+    metrics: merge(metrics, { portName: METRICS_PORT_NAME }),
+  });
 }
 
 export function resolveGateway(props: GatewayProps | undefined): ResolvedGateway | undefined {
@@ -118,6 +117,6 @@ export interface TrafficProps {
 }
 
 export function withTraffic<S extends ServingWorkloadSpec>(spec: S, props: TrafficProps, defaultMemoryLimit: string): S {
-  const measured = { ...withMetrics(spec, props.metrics), gateway: resolveGateway(props.gateway) };
-  return { ...measured, canary: resolveCanary(measured, props.canary, defaultMemoryLimit) };
+  const measured = merge(withMetrics(spec, props.metrics), { gateway: resolveGateway(props.gateway) });
+  return merge(measured, { canary: resolveCanary(measured, props.canary, defaultMemoryLimit) });
 }

@@ -2,6 +2,7 @@
 import { k8s } from 'cdk8s-plus-28';
 
 import { EnvValue } from '../env-value';
+import { merge } from '../internal/merge';
 import { isEnvVarName, isQuantity, parseImage } from '../kubernetes-rules';
 import { ResourcesProps } from '../serving-props';
 import { ModelInitContainer, ModelServer, ModelSourceConfig, ModelSourceContext } from './context';
@@ -87,12 +88,12 @@ export class UrlModelSource {
     const downloadVolume = `${context.volumeName}-download`;
     const env = scriptEnv(this.url, format, options, context.server === ModelServer.TF_SERVING);
     // Credentials and the tools' settings are for the fetch step only: unpacking needs neither.
-    const fetchEnv: { [name: string]: string | EnvValue } = { ...env, ...options.env };
+    const fetchEnv: { [name: string]: string | EnvValue } = merge(env, options.env);
     if (options.authorization !== undefined) {
       fetchEnv.MODEL_AUTHORIZATION = options.authorization;
     }
     // Given cpu or memory replaces ours; a lone memory request is then also the limit, if larger than every init container's.
-    const resources: ResourcesProps = { ...DEFAULT_RESOURCES, ...options.resources };
+    const resources: ResourcesProps = merge(DEFAULT_RESOURCES, options.resources);
     const container = (step: string, image: string, script: string, stepEnv: { [name: string]: string | EnvValue }): ModelInitContainer => ({
       name: `${context.volumeName}-${step}`,
       image,
