@@ -4,6 +4,7 @@ import { createHash } from 'crypto';
 
 import { Mount } from '../mount';
 import { ResolvedContainer, ServingWorkloadSpec } from '../serving-spec';
+import { isEmptyMap } from './empty';
 import { merge } from './merge';
 import { containerProbes } from './probes';
 import { resourceRequirements } from './resources';
@@ -112,8 +113,5 @@ export function nonEmpty<T>(items: readonly T[]): T[] | undefined {
 }
 
 export function nonEmptyMap(map: { readonly [key: string]: string }): { readonly [key: string]: string } | undefined {
-  for (const _ in map) {
-    return map;
-  }
-  return undefined;
+  return isEmptyMap(map) ? undefined : map;
 }

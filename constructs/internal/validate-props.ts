@@ -1,26 +1,33 @@
 // Value checks shared by the serving constructs. Each records problems; the construct throws them together.
-import * as rules from '../kubernetes-rules';
-import { isMeaningfulReason, isQuantity, parseImage, parseQuantity } from '../kubernetes-rules';
+// The rules come from their own modules, not the kubernetes-rules index: these checks run for every prop of every app,
+// and each name read through the index's re-exports is a getter call.
+import {
+  DNS_LABEL_MAX, isDns1035Label, isDns1123Label, isDns1123Subdomain, isHttpPath, isLabelValue, isNonNegativeInteger, isPort, isPositiveInteger,
+} from '../kubernetes-rules/names';
+import { isQuantity } from '../kubernetes-rules/quantity';
+import { isMeaningfulReason } from '../kubernetes-rules/waiver-keys';
 import { PropProblems } from './problems';
+import { isQualifiedNameOnce, parseImageOnce, parseQuantityOnce } from './remembered-rules';
 
 export const HTTP_PATH_RULE = "must be an absolute HTTP path starting with '/', without spaces, '?' or '#'";
 
+const NAME_RULE = `must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter, at most ${DNS_LABEL_MAX} characters)`;
+const NAMESPACE_RULE = `must be a DNS-1123 label (lowercase letters, digits and '-', at most ${DNS_LABEL_MAX} characters)`;
+
 export function checkName(p: PropProblems, name: string): void {
-  p.check(typeof name === 'string' && rules.isDns1035Label(name), 'name', name,
-    `must be a DNS-1035 label (lowercase letters, digits and '-', starting with a letter, at most ${rules.DNS_LABEL_MAX} characters)`);
+  p.check(typeof name === 'string' && isDns1035Label(name), 'name', name, NAME_RULE);
 }
 
 export function checkNamespace(p: PropProblems, namespace: string | undefined): void {
   if (namespace !== undefined) {
-    p.check(rules.isDns1123Label(namespace), 'namespace', namespace,
-      `must be a DNS-1123 label (lowercase letters, digits and '-', at most ${rules.DNS_LABEL_MAX} characters)`);
+    p.check(isDns1123Label(namespace), 'namespace', namespace, NAMESPACE_RULE);
   }
 }
 
 /** Names of other objects (Secrets, ConfigMaps, claims, classes), given at `prop`. */
 export function checkObjectName(p: PropProblems, prop: string, name: string | undefined): void {
   if (name !== undefined) {
-    p.check(rules.isDns1123Subdomain(name), prop, name, 'must be a DNS-1123 subdomain (lowercase letters, digits, \'-\' and \'.\')');
+    p.check(isDns1123Subdomain(name), prop, name, 'must be a DNS-1123 subdomain (lowercase letters, digits, \'-\' and \'.\')');
   }
 }
 
@@ -28,7 +35,7 @@ export function checkImage(p: PropProblems, prop: string, image: string): void {
   if (!p.check(typeof image === 'string' && image.length > 0, prop, image, "is required: a container image such as 'repo/model:1.4.2'")) {
     return;
   }
-  const parsed = parseImage(image);
+  const parsed = parseImageOnce(image);
   if (typeof parsed === 'string') {
     p.check(false, prop, image, parsed);
   } else if (parsed.tag === undefined && parsed.digest === undefined) {
@@ -40,19 +47,19 @@ export function checkImage(p: PropProblems, prop: string, image: string): void {
 
 export function checkPort(p: PropProblems, prop: string, port: number | undefined): void {
   if (port !== undefined) {
-    p.check(rules.isPort(port), prop, port, 'must be an integer within 1-65535');
+    p.check(isPort(port), prop, port, 'must be an integer within 1-65535');
   }
 }
 
 export function checkNonNegativeInteger(p: PropProblems, prop: string, value: number | undefined): void {
   if (value !== undefined) {
-    p.check(rules.isNonNegativeInteger(value), prop, value, 'must be a non-negative integer');
+    p.check(isNonNegativeInteger(value), prop, value, 'must be a non-negative integer');
   }
 }
 
 export function checkPositiveInteger(p: PropProblems, prop: string, value: number | undefined): void {
   if (value !== undefined) {
-    p.check(rules.isPositiveInteger(value), prop, value, 'must be an integer of at least 1');
+    p.check(isPositiveInteger(value), prop, value, 'must be an integer of at least 1');
   }
 }
 
@@ -64,8 +71,8 @@ export function checkQuantity(p: PropProblems, prop: string, value: string | und
 
 /** A request must not exceed its limit; both are quantities at `<prop>.request` and `<prop>.limit`. */
 export function checkRequestWithinLimit(p: PropProblems, prop: string, request: string | undefined, limit: string | undefined): void {
-  const r = request !== undefined ? parseQuantity(request) : undefined;
-  const l = limit !== undefined ? parseQuantity(limit) : undefined;
+  const r = request !== undefined ? parseQuantityOnce(request) : undefined;
+  const l = limit !== undefined ? parseQuantityOnce(limit) : undefined;
   if (r !== undefined && l !== undefined && r > l) {
     p.add(`${prop}.request '${request}' must not exceed ${prop}.limit '${limit}'`);
   }
@@ -73,21 +80,26 @@ export function checkRequestWithinLimit(p: PropProblems, prop: string, request: 
 
 export function checkHttpPath(p: PropProblems, prop: string, path: string | undefined): void {
   if (path !== undefined) {
-    p.check(rules.isHttpPath(path), prop, path, HTTP_PATH_RULE);
+    p.check(isHttpPath(path), prop, path, HTTP_PATH_RULE);
   }
 }
 
 /** Label and annotation keys: an optional DNS prefix and a name of at most 63 characters. */
 export function checkKeys(p: PropProblems, prop: string, map: { readonly [key: string]: string }): void {
   for (const key of Object.keys(map)) {
-    p.check(rules.isQualifiedName(key), `${prop} key`, key, "must be a qualified name such as 'example.com/my-key'");
+    if (!isQualifiedNameOnce(key)) {
+      p.fail(`${prop} key`, key, "must be a qualified name such as 'example.com/my-key'");
+    }
   }
 }
 
 export function checkLabels(p: PropProblems, prop: string, labels: { readonly [key: string]: string }): void {
   checkKeys(p, prop, labels);
-  for (const [key, value] of Object.entries(labels)) {
-    checkLabelValue(p, `${prop}.${key}`, value);
+  for (const key of Object.keys(labels)) {
+    const value = labels[key];
+    if (value !== undefined && !isLabelValue(value)) {
+      p.fail(`${prop}.${key}`, value, LABEL_VALUE_RULE);
+    }
   }
 }
 
@@ -96,20 +108,23 @@ export function checkNoOverwrite(
   p: PropProblems, prop: string, user: { readonly [key: string]: string }, ours: { readonly [key: string]: string },
 ): void {
   for (const key of Object.keys(user)) {
-    p.check(!Object.hasOwn(ours, key), `${prop} key`, key, `is set by the construct itself (to '${ours[key]}') and must not be overwritten`);
+    if (Object.hasOwn(ours, key)) {
+      p.fail(`${prop} key`, key, `is set by the construct itself (to '${ours[key]}') and must not be overwritten`);
+    }
   }
 }
 
+const LABEL_VALUE_RULE = "must be a valid label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)";
+
 export function checkLabelValue(p: PropProblems, prop: string, value: string | undefined): void {
   if (value !== undefined) {
-    p.check(rules.isLabelValue(value), prop, value,
-      "must be a valid label value (at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
+    p.check(isLabelValue(value), prop, value, LABEL_VALUE_RULE);
   }
 }
 
 export function checkOneOf(p: PropProblems, prop: string, value: string | undefined, allowed: readonly string[]): void {
-  if (value !== undefined) {
-    p.check(allowed.includes(value), prop, value, `must be one of ${allowed.join(', ')}`);
+  if (value !== undefined && !allowed.includes(value)) {
+    p.fail(prop, value, `must be one of ${allowed.join(', ')}`);
   }
 }
 
