@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 
 import { AdditionalContainerProps } from '../container-props';
 import { EnvValue } from '../env-value';
-import { VOLUME_RULES, volumeWaiverValue, waiverAnnotation } from '../kubernetes-rules';
+import { VOLUME_RULES, volumeWaiverValue, waiverAnnotation } from '../kubernetes-rules/waiver-keys';
 import { ModelClaim, ModelInitContainer, ModelSourceConfig, ModelSourceContext } from '../model-sources/context';
 import { Mount } from '../mount';
 import { ResourceRange, ResourcesProps } from '../serving-props';
@@ -72,53 +72,88 @@ function listOf<T>(value: T[] | undefined): T[] {
 
 /** Asks the source for its pod pieces. Never throws: what goes wrong becomes a problem for the check step. */
 export function bindModel(source: unknown, context: ModelSourceContext): BoundModel {
-  const empty = { context, location: ModelLocation.VOLUME, volumes: [], initContainers: [], claims: [], waivers: {} };
   const bind = (source as { bind?: unknown } | undefined)?.bind;
   if (typeof bind !== 'function') {
-    return { ...empty, problems: [`${context.prop} ${source === undefined ? '(unset)' : JSON.stringify(source)} must be ${SOURCE_EXPECTED}`] };
+    return unbound(context, `${context.prop} ${source === undefined ? '(unset)' : JSON.stringify(source)} must be ${SOURCE_EXPECTED}`);
   }
   let config: ModelSourceConfig;
   try {
     config = bind.call(source, context);
   } catch (e) {
-    return { ...empty, problems: [`${context.prop} could not be bound: ${e instanceof Error ? e.message : String(e)}`] };
+    return unbound(context, `${context.prop} could not be bound: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (typeof config !== 'object' || config === null) {
-    return { ...empty, problems: [`${context.prop} bind() must return an object ({ volumes?, initContainers?, claims?, uri?, inImage?, waivers? })`] };
+    return unbound(context, `${context.prop} bind() must return an object ({ volumes?, initContainers?, claims?, uri?, inImage?, waivers? })`);
   }
-  const volumes = listOf(config.volumes).filter(v => typeof v === 'object' && v !== null);
+  const volumes = objectsOf(config.volumes);
   const location = config.uri !== undefined ? ModelLocation.URI : config.inImage ? ModelLocation.IMAGE : ModelLocation.VOLUME;
   const problems = listOf(config.problems).map(String);
-  if (problems.length === 0 && location === ModelLocation.VOLUME && !volumes.some(v => v.name === context.volumeName)) {
+  if (problems.length === 0 && location === ModelLocation.VOLUME && !hasVolume(volumes, context.volumeName)) {
     problems.push(`${context.prop} gives no volume named '${context.volumeName}', no uri and no inImage: the server would find no model`);
   }
-  const initContainers = listOf(config.initContainers).filter(c => typeof c === 'object' && c !== null);
-  initContainers.forEach((c, i) => {
-    for (const [path, name] of Object.entries(typeof c.volumeMounts === 'object' && c.volumeMounts !== null ? c.volumeMounts : {})) {
-      if (!volumes.some(v => v.name === name)) {
+  const initContainers = objectsOf(config.initContainers);
+  for (let i = 0; i < initContainers.length; i++) {
+    const volumeMounts = initContainers[i].volumeMounts;
+    if (typeof volumeMounts !== 'object' || volumeMounts === null) {
+      continue;
+    }
+    for (const path of Object.keys(volumeMounts)) {
+      const name = volumeMounts[path];
+      if (!hasVolume(volumes, name)) {
         problems.push(`${context.prop} initContainers[${i}].volumeMounts['${path}'] '${name}' names none of the source's volumes`);
       }
     }
-  });
+  }
   const waivers = typeof config.waivers === 'object' && config.waivers !== null ? config.waivers : {};
-  const claims = listOf(config.claims).filter(c => typeof c === 'object' && c !== null);
+  const claims = objectsOf(config.claims);
   return { context, config, location, uri: config.uri, volumes, initContainers, claims, waivers, problems };
 }
 
+/** A source that gave nothing to mount, with why. */
+function unbound(context: ModelSourceContext, problem: string): BoundModel {
+  return { context, location: ModelLocation.VOLUME, volumes: [], initContainers: [], claims: [], waivers: {}, problems: [problem] };
+}
+
+/** The objects of a list the source returned: its other entries are left for the check of its shape to report. */
+function objectsOf<T>(value: T[] | undefined): T[] {
+  const list = listOf(value);
+  for (const item of list) {
+    if (typeof item !== 'object' || item === null) {
+      return list.filter(i => typeof i === 'object' && i !== null);
+    }
+  }
+  return list;
+}
+
+function hasVolume(volumes: readonly k8s.Volume[], name: string): boolean {
+  for (const v of volumes) {
+    if (v.name === name) {
+      return true;
+    }
+  }
+  return false;
+}
+
 export function reportModelProblems(p: PropProblems, models: BoundModel[]): void {
-  models.forEach(m => {
+  for (const m of models) {
     CONFIG(m.config, `${m.context.prop} bind()`, p);
-    m.problems.forEach(problem => p.add(problem));
-  });
+    for (const problem of m.problems) {
+      p.add(problem);
+    }
+  }
   const volumes = new Set<string>();
   const claims = new Set<string>();
   for (const model of models) {
-    for (const name of model.claims.map(c => c.name)) {
-      p.check(!claims.has(name), `${model.context.prop} claim`, name, 'is created for another model too; give each model its own claim');
+    for (const { name } of model.claims) {
+      if (claims.has(name)) {
+        p.fail(`${model.context.prop} claim`, name, 'is created for another model too; give each model its own claim');
+      }
       claims.add(name);
     }
-    for (const name of model.volumes.map(v => v.name)) {
-      p.check(!volumes.has(name), `${model.context.prop} volume`, name, 'is also a volume of another model');
+    for (const { name } of model.volumes) {
+      if (volumes.has(name)) {
+        p.fail(`${model.context.prop} volume`, name, 'is also a volume of another model');
+      }
       volumes.add(name);
     }
   }
@@ -144,16 +179,32 @@ class ModelVolumeMount extends Mount {
 }
 
 function mountOf(model: BoundModel, volumeName: string, readOnly: boolean): Mount {
-  const found = model.volumes.find(v => v.name === volumeName);
-  const volume = Object.fromEntries(Object.entries(found ?? { emptyDir: {} }).filter(([key]) => key !== 'name'));
+  let found: k8s.Volume | undefined;
+  for (const v of model.volumes) {
+    if (v.name === volumeName) {
+      found = v;
+      break;
+    }
+  }
+  if (!found) {
+    return new ModelVolumeMount(volumeName, { emptyDir: {} }, readOnly);
+  }
+  const volume: { [key: string]: unknown } = {};
+  for (const key of Object.keys(found)) {
+    if (key !== 'name') {
+      volume[key] = found[key as keyof k8s.Volume];
+    }
+  }
   return new ModelVolumeMount(volumeName, volume, readOnly);
 }
 
 /** The server's read-only mount of each model on a volume, by path. */
 export function modelServerMounts(models: BoundModel[]): { [path: string]: Mount } {
   const mounts: { [path: string]: Mount } = {};
-  for (const model of models.filter(m => m.location === ModelLocation.VOLUME)) {
-    mounts[model.context.mountPath] = mountOf(model, model.context.volumeName, true);
+  for (const model of models) {
+    if (model.location === ModelLocation.VOLUME) {
+      mounts[model.context.mountPath] = mountOf(model, model.context.volumeName, true);
+    }
   }
   return mounts;
 }
@@ -163,16 +214,21 @@ export function modelServerMounts(models: BoundModel[]): { [path: string]: Mount
  * checks, security context, writable paths and default resources), to run before the user's, who may need the model.
  */
 export function modelInitContainers(models: BoundModel[]): Array<{ container: AdditionalContainerProps; propPrefix: string }> {
-  return models.flatMap(model => model.initContainers.map((c, i) => {
-    const mounts: { [path: string]: Mount } = {};
-    for (const [path, volumeName] of Object.entries(c.volumeMounts ?? {})) {
-      mounts[path] = mountOf(model, volumeName, false);
+  const containers: Array<{ container: AdditionalContainerProps; propPrefix: string }> = [];
+  for (const model of models) {
+    for (let i = 0; i < model.initContainers.length; i++) {
+      const c = model.initContainers[i];
+      const mounts: { [path: string]: Mount } = {};
+      for (const [path, volumeName] of Object.entries(c.volumeMounts ?? {})) {
+        mounts[path] = mountOf(model, volumeName, false);
+      }
+      const container: AdditionalContainerProps = {
+        name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, resources: c.resources, mounts,
+      };
+      containers.push({ container, propPrefix: `${model.context.prop} initContainers[${i}].` });
     }
-    const container: AdditionalContainerProps = {
-      name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, resources: c.resources, mounts,
-    };
-    return { container, propPrefix: `${model.context.prop} initContainers[${i}].` };
-  }));
+  }
+  return containers;
 }
 
 /**

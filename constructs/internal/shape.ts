@@ -34,9 +34,11 @@ function join(at: string, key: string): string {
   return at === '' ? key : `${at}.${key}`;
 }
 
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** A free key of a map: `env.PORT`, but `mounts['/etc/tls']`. */
 function joinKey(at: string, key: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? join(at, key) : `${at}['${key}']`;
+  return IDENTIFIER.test(key) ? join(at, key) : `${at}['${key}']`;
 }
 
 function typeProblem(p: PropProblems, at: string, value: unknown, expected: string): void {
@@ -98,12 +100,13 @@ export function either(expected: string, ...checks: Array<{ accepts: (value: unk
     if (value === undefined) {
       return;
     }
-    const match = checks.find(c => c.accepts(value));
-    if (match) {
-      match.check(value, at, p);
-    } else {
-      typeProblem(p, at, value, expected);
+    for (const c of checks) {
+      if (c.accepts(value)) {
+        c.check(value, at, p);
+        return;
+      }
     }
+    typeProblem(p, at, value, expected);
   };
 }
 
@@ -116,13 +119,18 @@ export function arrayOf(item: ShapeCheck): ShapeCheck {
       typeProblem(p, at, value, 'an array');
       return;
     }
-    value.forEach((v, i) => {
+    // Holes are skipped, as forEach skips them.
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) {
+        continue;
+      }
+      const v = value[i];
       if (v === undefined) {
         p.add(`${at}[${i}] (unset) must not be empty`);
       } else {
         item(v, `${at}[${i}]`, p);
       }
-    });
+    }
   };
 }
 
