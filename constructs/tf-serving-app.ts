@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { createHash } from 'crypto';
 
 import { EnvValue } from './env-value';
 import { ServiceMonitor } from './imports/monitoring.coreos.com';
@@ -17,6 +16,7 @@ import { PropProblems } from './internal/problems';
 import { AUTOSCALING, RESOURCES, WORKLOAD_FIELDS } from './internal/prop-shapes';
 import { withMetrics } from './internal/resolve-traffic';
 import { resolveWorkload } from './internal/resolve-workload';
+import { sha256Hex } from './internal/sha256';
 import { arrayOf, boolean, number, object, string, stringMap } from './internal/shape';
 import { ModelSource } from './model-source';
 import { ModelServer } from './model-sources/context';
@@ -262,7 +262,7 @@ function modelEnvOf(configMapName: string): { [name: string]: EnvValue } {
 }
 
 function hashOf(data: Record<string, string>): string {
-  return createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
+  return sha256Hex(JSON.stringify(data)).slice(0, 16);
 }
 
 function parentOf(path: string): string {
@@ -309,9 +309,18 @@ function checkLocation(p: PropProblems, model: BoundModel, image: string, single
 
 /** A flag the construct passes itself, given again in `args`, would leave TF Serving to pick one of the two. */
 function checkOwnFlags(p: PropProblems, given: readonly string[] | undefined, all: readonly string[]): void {
-  const own = all.slice(0, all.length - (given?.length ?? 0)).map(flag => flag.split('=')[0]);
-  (given ?? []).forEach((arg, i) => {
-    const flag = typeof arg === 'string' ? arg.split('=')[0] : arg;
-    p.check(!own.includes(flag), `args[${i}]`, arg, 'is set by the construct itself; use the matching prop (models, monitoring or batching) instead');
+  if (given === undefined || given.length === 0) {
+    return;
+  }
+  const own = all.slice(0, all.length - given.length).map(flagOf);
+  given.forEach((arg, i) => {
+    if (own.includes(typeof arg === 'string' ? flagOf(arg) : arg)) {
+      p.fail(`args[${i}]`, arg, 'is set by the construct itself; use the matching prop (models, monitoring or batching) instead');
+    }
   });
+}
+
+function flagOf(arg: string): string {
+  const equals = arg.indexOf('=');
+  return equals === -1 ? arg : arg.slice(0, equals);
 }

@@ -108,12 +108,6 @@ function createAutoscaler(scope: Construct, spec: ServingWorkloadSpec): k8s.Kube
   const autoscaling = spec.autoscaling!;
   // With sidecars, pod utilization would mix in their requests: target the server container alone.
   const container = spec.sidecars.length > 0 ? spec.server.name : undefined;
-  const utilization = (name: string, averageUtilization: number): k8s.MetricSpecV2 => {
-    const target = { type: 'Utilization', averageUtilization };
-    return container
-      ? { type: 'ContainerResource', containerResource: { name, container, target } }
-      : { type: 'Resource', resource: { name, target } };
-  };
   return new k8s.KubeHorizontalPodAutoscalerV2(scope, 'autoscaler', {
     metadata: metadata(spec),
     spec: {
@@ -121,11 +115,18 @@ function createAutoscaler(scope: Construct, spec: ServingWorkloadSpec): k8s.Kube
       minReplicas: autoscaling.minReplicas,
       maxReplicas: autoscaling.maxReplicas,
       metrics: [
-        ...(autoscaling.cpuUtilization !== undefined ? [utilization('cpu', autoscaling.cpuUtilization)] : []),
-        ...(autoscaling.memoryUtilization !== undefined ? [utilization('memory', autoscaling.memoryUtilization)] : []),
+        ...(autoscaling.cpuUtilization !== undefined ? [utilization('cpu', autoscaling.cpuUtilization, container)] : []),
+        ...(autoscaling.memoryUtilization !== undefined ? [utilization('memory', autoscaling.memoryUtilization, container)] : []),
       ],
     },
   });
+}
+
+function utilization(name: string, averageUtilization: number, container: string | undefined): k8s.MetricSpecV2 {
+  const target = { type: 'Utilization', averageUtilization };
+  return container
+    ? { type: 'ContainerResource', containerResource: { name, container, target } }
+    : { type: 'Resource', resource: { name, target } };
 }
 
 /**

@@ -6,8 +6,12 @@ import { ProbeOptions, ProbesProps } from '../probe-props';
 import { ResourcesProps } from '../serving-props';
 import { ResolvedContainer, ResolvedProbe, ResolvedProbes } from '../serving-spec';
 import { NO_ENTRIES, NO_ITEMS } from './empty';
+import { memoize } from './memo';
 import { copy, merge } from './merge';
 import { resolveResources, ResourceDefaults } from './resources';
+
+/** EnvValues are immutable: apps that set a variable to the same string share one. */
+const plainValue = memoize(EnvValue.fromValue);
 
 /** With a 5 s period, 60 failures give a model 5 minutes to load before the pod is restarted. */
 const STARTUP = { periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 2 };
@@ -50,15 +54,16 @@ export function resolveContainer(props: ContainerProps, defaults: ContainerDefau
   let env: { [name: string]: EnvValue } = defaults.ownEnv ?? NO_ENTRIES;
   if (props.env) {
     env = copy(defaults.ownEnv);
-    for (const [name, value] of Object.entries(props.env)) {
-      env[name] = typeof value === 'string' ? EnvValue.fromValue(value) : value;
+    for (const name of Object.keys(props.env)) {
+      const value = props.env[name];
+      env[name] = typeof value === 'string' ? plainValue(value) : value;
     }
   }
   const mounts: { [path: string]: Mount } = merge(props.mounts, defaults.ownMounts);
-  for (const [path, mount] of Object.entries(defaults.writableMounts)) {
+  for (const path of Object.keys(defaults.writableMounts)) {
     // A user's own writable mount at a writable path (say an emptyDir at /tmp) replaces ours.
     if (!(path in mounts)) {
-      mounts[path] = mount;
+      mounts[path] = defaults.writableMounts[path];
     }
   }
   return {
@@ -84,8 +89,6 @@ function resolveProbes(probes: ProbesProps | undefined, defaults: ContainerDefau
   if (defaults.probed === 'none') {
     return {};
   }
-  const options = (probe: string | ProbeOptions | undefined): ProbeOptions | undefined =>
-    (typeof probe === 'string' ? { path: probe } : probe);
   const readiness = options(probes?.readiness) ?? defaults.readiness;
   const liveness = options(probes?.liveness) ?? {};
   const startup = options(probes?.startup) ?? (defaults.probed === 'server' ? { path: readiness?.path } : undefined);
@@ -94,6 +97,10 @@ function resolveProbes(probes: ProbesProps | undefined, defaults: ContainerDefau
     readiness: readiness && withTimings(readiness, STEADY),
     liveness: withTimings(liveness, STEADY),
   };
+}
+
+function options(probe: string | ProbeOptions | undefined): ProbeOptions | undefined {
+  return typeof probe === 'string' ? { path: probe } : probe;
 }
 
 function withTimings(options: ProbeOptions, defaults: typeof STEADY): ResolvedProbe {

@@ -8,9 +8,11 @@ export const MODEL_CONFIG_POLL_SECONDS = 60;
 export const PROMETHEUS_PATH = '/monitoring/prometheus/metrics';
 
 
+const ESCAPED = /[\\"]/;
+
 /** Protobuf text strings: quoted, with backslashes and quotes escaped (names and paths are validated anyway). */
 function quoted(value: string): string {
-  return `"${value.replace(/[\\"]/g, c => `\\${c}`)}"`;
+  return `"${ESCAPED.test(value) ? value.replace(/[\\"]/g, c => `\\${c}`) : value}"`;
 }
 
 /** A `ModelServerConfig` listing every model. */
