@@ -26,7 +26,8 @@ export function checkContainer(p: PropProblems, c: ResolvedContainer, given: Giv
   c.envFromConfigMaps.forEach((name, i) => checkObjectName(p, `${c.propPrefix}envFromConfigMaps[${i}]`, name));
   checkResources(p, c);
   checkMounts(p, c, given.mounts);
-  for (const kind of PROBE_KINDS) {
+  for (let i = 0; i < PROBE_KINDS.length; i++) {
+    const kind = PROBE_KINDS[i];
     const probe = c.probes[kind];
     if (probe) {
       checkProbe(p, `${c.propPrefix}probes.${kind}`, kind, probe);
@@ -72,8 +73,11 @@ function checkResources(p: PropProblems, c: ResolvedContainer): void {
 }
 
 function checkMounts(p: PropProblems, c: ResolvedContainer, given: { readonly [path: string]: Mount } | undefined): void {
-  for (const path of c.reservedMountPaths) {
-    p.check(given?.[path] === undefined, `${c.propPrefix}mounts path`, path, 'is where the construct mounts the model; choose another path');
+  for (let i = 0; i < c.reservedMountPaths.length; i++) {
+    const path = c.reservedMountPaths[i];
+    if (given?.[path] !== undefined) {
+      p.fail(`${c.propPrefix}mounts path`, path, 'is where the construct mounts the model; choose another path');
+    }
   }
   const memoryLimit = parseQuantityOnce(c.resources.memory.limit);
   for (const path in c.mounts) {

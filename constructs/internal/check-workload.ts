@@ -73,7 +73,8 @@ function checkContainers(p: PropProblems, spec: ServingWorkloadSpec, given: Give
   const portNames = new Set<string>();
   const portNumbers = new Set<number>();
   const names = new Set<string>([spec.server.name]);
-  for (const c of all) {
+  for (let k = 0; k < all.length; k++) {
+    const c = all[k];
     const server = c === spec.server;
     checkContainer(p, c, server ? given : NOTHING_GIVEN);
     if (!server) {
@@ -163,7 +164,8 @@ function checkIngress(p: PropProblems, spec: ServingWorkloadSpec): void {
 
 function checkRollout(p: PropProblems, spec: ServingWorkloadSpec): void {
   const rollingUpdate = spec.rollingUpdate;
-  for (const prop of ROLLING_UPDATE_PROPS) {
+  for (let i = 0; i < ROLLING_UPDATE_PROPS.length; i++) {
+    const prop = ROLLING_UPDATE_PROPS[i];
     const value = rollingUpdate?.[prop];
     if (value !== undefined && p.check(isIntOrPercent(value), `rollingUpdate.${prop}`, value,
       "must be a non-negative integer or a percentage such as '25%'")) {
@@ -190,7 +192,8 @@ function checkRollout(p: PropProblems, spec: ServingWorkloadSpec): void {
 
 function checkSecurity(p: PropProblems, spec: ServingWorkloadSpec, given: GivenProps): void {
   const security = given.security;
-  for (const prop of ID_PROPS) {
+  for (let i = 0; i < ID_PROPS.length; i++) {
+    const prop = ID_PROPS[i];
     const id = security?.[prop];
     if (id === undefined) {
       continue;

@@ -12,7 +12,7 @@ import { Mount } from '../mount';
 import { ResourceRange, ResourcesProps } from '../serving-props';
 import { ServingWorkloadSpec } from '../serving-spec';
 import { PropProblems } from './problems';
-import { anyObject, arrayOf, boolean, either, object, recordOf, ShapeCheck, string, stringMap } from './shape';
+import { anyObject, anything, arrayOf, boolean, either, object, recordOf, ShapeCheck, string, stringMap } from './shape';
 
 /** Where a bound model is, for the server. */
 export enum ModelLocation {
@@ -55,7 +55,7 @@ const CONFIG: ShapeCheck = object<ModelSourceConfig>({
   volumes: arrayOf(anyObject),
   initContainers: arrayOf(object<ModelInitContainer>({
     name: string, image: string, command: arrayOf(string), args: arrayOf(string),
-    env: recordOf(either('a string or an EnvValue', { accepts: v => typeof v === 'string' || v instanceof EnvValue, check: () => undefined })),
+    env: recordOf(either('a string or an EnvValue', { accepts: v => typeof v === 'string' || v instanceof EnvValue, check: anything })),
     resources: object<ResourcesProps>({ cpu: range, memory: range, gpu: anyObject, ephemeralStorage: range }),
     volumeMounts: stringMap,
   })),
@@ -97,7 +97,9 @@ export function bindModel(source: unknown, context: ModelSourceContext): BoundMo
     if (typeof volumeMounts !== 'object' || volumeMounts === null) {
       continue;
     }
-    for (const path of Object.keys(volumeMounts)) {
+    const paths = Object.keys(volumeMounts);
+    for (let j = 0; j < paths.length; j++) {
+      const path = paths[j];
       const name = volumeMounts[path];
       if (!hasVolume(volumes, name)) {
         problems.push(`${context.prop} initContainers[${i}].volumeMounts['${path}'] '${name}' names none of the source's volumes`);
@@ -117,7 +119,8 @@ function unbound(context: ModelSourceContext, problem: string): BoundModel {
 /** The objects of a list the source returned: its other entries are left for the check of its shape to report. */
 function objectsOf<T>(value: T[] | undefined): T[] {
   const list = listOf(value);
-  for (const item of list) {
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
     if (typeof item !== 'object' || item === null) {
       return list.filter(i => typeof i === 'object' && i !== null);
     }
@@ -126,31 +129,39 @@ function objectsOf<T>(value: T[] | undefined): T[] {
 }
 
 function hasVolume(volumes: readonly k8s.Volume[], name: string): boolean {
-  for (const v of volumes) {
-    if (v.name === name) {
-      return true;
+  return volumeNamed(volumes, name) !== undefined;
+}
+
+function volumeNamed(volumes: readonly k8s.Volume[], name: string): k8s.Volume | undefined {
+  for (let i = 0; i < volumes.length; i++) {
+    if (volumes[i].name === name) {
+      return volumes[i];
     }
   }
-  return false;
+  return undefined;
 }
 
 export function reportModelProblems(p: PropProblems, models: BoundModel[]): void {
-  for (const m of models) {
+  for (let i = 0; i < models.length; i++) {
+    const m = models[i];
     CONFIG(m.config, `${m.context.prop} bind()`, p);
-    for (const problem of m.problems) {
-      p.add(problem);
+    for (let j = 0; j < m.problems.length; j++) {
+      p.add(m.problems[j]);
     }
   }
   const volumes = new Set<string>();
   const claims = new Set<string>();
-  for (const model of models) {
-    for (const { name } of model.claims) {
+  for (let i = 0; i < models.length; i++) {
+    const model = models[i];
+    for (let j = 0; j < model.claims.length; j++) {
+      const name = model.claims[j].name;
       if (claims.has(name)) {
         p.fail(`${model.context.prop} claim`, name, 'is created for another model too; give each model its own claim');
       }
       claims.add(name);
     }
-    for (const { name } of model.volumes) {
+    for (let j = 0; j < model.volumes.length; j++) {
+      const name = model.volumes[j].name;
       if (volumes.has(name)) {
         p.fail(`${model.context.prop} volume`, name, 'is also a volume of another model');
       }
@@ -179,20 +190,15 @@ class ModelVolumeMount extends Mount {
 }
 
 function mountOf(model: BoundModel, volumeName: string, readOnly: boolean): Mount {
-  let found: k8s.Volume | undefined;
-  for (const v of model.volumes) {
-    if (v.name === volumeName) {
-      found = v;
-      break;
-    }
-  }
+  const found = volumeNamed(model.volumes, volumeName);
   if (!found) {
     return new ModelVolumeMount(volumeName, { emptyDir: {} }, readOnly);
   }
   const volume: { [key: string]: unknown } = {};
-  for (const key of Object.keys(found)) {
-    if (key !== 'name') {
-      volume[key] = found[key as keyof k8s.Volume];
+  const keys = Object.keys(found);
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] !== 'name') {
+      volume[keys[i]] = found[keys[i] as keyof k8s.Volume];
     }
   }
   return new ModelVolumeMount(volumeName, volume, readOnly);
@@ -201,7 +207,8 @@ function mountOf(model: BoundModel, volumeName: string, readOnly: boolean): Moun
 /** The server's read-only mount of each model on a volume, by path. */
 export function modelServerMounts(models: BoundModel[]): { [path: string]: Mount } {
   const mounts: { [path: string]: Mount } = {};
-  for (const model of models) {
+  for (let i = 0; i < models.length; i++) {
+    const model = models[i];
     if (model.location === ModelLocation.VOLUME) {
       mounts[model.context.mountPath] = mountOf(model, model.context.volumeName, true);
     }
@@ -215,12 +222,15 @@ export function modelServerMounts(models: BoundModel[]): { [path: string]: Mount
  */
 export function modelInitContainers(models: BoundModel[]): Array<{ container: AdditionalContainerProps; propPrefix: string }> {
   const containers: Array<{ container: AdditionalContainerProps; propPrefix: string }> = [];
-  for (const model of models) {
+  for (let m = 0; m < models.length; m++) {
+    const model = models[m];
     for (let i = 0; i < model.initContainers.length; i++) {
       const c = model.initContainers[i];
       const mounts: { [path: string]: Mount } = {};
-      for (const [path, volumeName] of Object.entries(c.volumeMounts ?? {})) {
-        mounts[path] = mountOf(model, volumeName, false);
+      const volumeMounts = c.volumeMounts ?? {};
+      const paths = Object.keys(volumeMounts);
+      for (let j = 0; j < paths.length; j++) {
+        mounts[paths[j]] = mountOf(model, volumeMounts[paths[j]], false);
       }
       const container: AdditionalContainerProps = {
         name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, resources: c.resources, mounts,
@@ -237,7 +247,8 @@ export function modelInitContainers(models: BoundModel[]): Array<{ container: Ad
  */
 export function modelWaivers(models: BoundModel[]): { [key: string]: string } {
   const byRule = new Map<string, { reason: string; volumes: string[] }>();
-  for (const model of models) {
+  for (let i = 0; i < models.length; i++) {
+    const model = models[i];
     for (const [ruleId, reason] of Object.entries(model.waivers)) {
       const waiver = byRule.get(ruleId) ?? { reason, volumes: [] };
       waiver.volumes.push(...model.volumes.map(v => v.name));
@@ -245,6 +256,9 @@ export function modelWaivers(models: BoundModel[]): { [key: string]: string } {
     }
   }
   const annotations: { [key: string]: string } = {};
+  if (byRule.size === 0) {
+    return annotations;
+  }
   for (const [ruleId, { reason, volumes }] of byRule) {
     if (!VOLUME_RULES.includes(ruleId)) {
       annotations[waiverAnnotation(ruleId)] = reason;

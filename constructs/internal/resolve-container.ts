@@ -54,13 +54,15 @@ export function resolveContainer(props: ContainerProps, defaults: ContainerDefau
   let env: { [name: string]: EnvValue } = defaults.ownEnv ?? NO_ENTRIES;
   if (props.env) {
     env = copy(defaults.ownEnv);
-    for (const name of Object.keys(props.env)) {
-      const value = props.env[name];
-      env[name] = typeof value === 'string' ? plainValue(value) : value;
+    const names = Object.keys(props.env);
+    for (let i = 0; i < names.length; i++) {
+      const value = props.env[names[i]];
+      env[names[i]] = typeof value === 'string' ? plainValue(value) : value;
     }
   }
   const mounts: { [path: string]: Mount } = merge(props.mounts, defaults.ownMounts);
-  for (const path of Object.keys(defaults.writableMounts)) {
+  // The construct's own map: for...in lists exactly its keys, without a list.
+  for (const path in defaults.writableMounts) {
     // A user's own writable mount at a writable path (say an emptyDir at /tmp) replaces ours.
     if (!(path in mounts)) {
       mounts[path] = defaults.writableMounts[path];

@@ -179,7 +179,8 @@ function checkOptions(context: ModelSourceContext, options: UrlOptions, format: 
   if (sizeLimit !== undefined && !(typeof sizeLimit === 'string' && isQuantity(sizeLimit))) {
     problems.push(sourceProblem(context, 'sizeLimit', sizeLimit, "must be a Kubernetes quantity such as '10Gi'"));
   }
-  for (const prop of IMAGE_OPTIONS) {
+  for (let i = 0; i < IMAGE_OPTIONS.length; i++) {
+    const prop = IMAGE_OPTIONS[i];
     const image = options[prop];
     if (image !== undefined) {
       const parsed = typeof image === 'string' ? parseImage(image) : 'must be a string';
@@ -197,7 +198,11 @@ function checkOptions(context: ModelSourceContext, options: UrlOptions, format: 
       "must be an EnvValue such as EnvValue.fromSecret('hf-token', 'authorization'): a credential written in the manifest is readable by all "
       + 'who can read the Deployment'));
   }
-  for (const [name, value] of Object.entries(options.env ?? {})) {
+  const env = options.env ?? {};
+  const names = Object.keys(env);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const value = env[name];
     if (!isEnvVarName(name) || SCRIPT_ENV.includes(name)) {
       problems.push(sourceProblem(context, 'env name', name, SCRIPT_ENV.includes(name) ? 'is set by the download itself'
         : "must consist of letters, digits, '_', '-' or '.' and not start with a digit"));
@@ -208,8 +213,10 @@ function checkOptions(context: ModelSourceContext, options: UrlOptions, format: 
 }
 
 function checkResources(context: ModelSourceContext, resources: ResourcesProps | undefined, problems: string[]): void {
-  for (const resource of RESOURCE_NAMES) {
-    for (const bound of RESOURCE_BOUNDS) {
+  for (let i = 0; i < RESOURCE_NAMES.length; i++) {
+    const resource = RESOURCE_NAMES[i];
+    for (let j = 0; j < RESOURCE_BOUNDS.length; j++) {
+      const bound = RESOURCE_BOUNDS[j];
       const value = resources?.[resource]?.[bound];
       if (value !== undefined && !(typeof value === 'string' && isQuantity(value))) {
         problems.push(sourceProblem(context, `resources.${resource}.${bound}`, value, 'is not a Kubernetes quantity'));

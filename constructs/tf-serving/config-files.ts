@@ -28,18 +28,23 @@ export function monitoringConfig(path: string = PROMETHEUS_PATH): string {
 
 /** `BatchingParameters`: its numbers are wrapper messages (`{ value: n }`), so unset ones keep TF Serving's defaults. */
 export function batchingConfig(batching: BatchingProps): string {
-  const wrapped: Array<[string, number | undefined]> = [
-    ['max_batch_size', batching.maxBatchSize],
-    ['batch_timeout_micros', batching.batchTimeoutMicros],
-    ['max_enqueued_batches', batching.maxEnqueuedBatches],
-    ['num_batch_threads', batching.numBatchThreads],
-  ];
-  const lines = wrapped.filter(([, v]) => v !== undefined).map(([field, v]) => `${field} { value: ${v} }`);
+  const lines: string[] = [];
+  addWrapped(lines, 'max_batch_size', batching.maxBatchSize);
+  addWrapped(lines, 'batch_timeout_micros', batching.batchTimeoutMicros);
+  addWrapped(lines, 'max_enqueued_batches', batching.maxEnqueuedBatches);
+  addWrapped(lines, 'num_batch_threads', batching.numBatchThreads);
   lines.push(...(batching.allowedBatchSizes ?? []).map(size => `allowed_batch_sizes: ${size}`));
   if (batching.padVariableLengthInputs !== undefined) {
     lines.push(`pad_variable_length_inputs: ${batching.padVariableLengthInputs}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The line of a wrapped number; an unset one keeps TF Serving's default. */
+function addWrapped(lines: string[], field: string, value: number | undefined): void {
+  if (value !== undefined) {
+    lines.push(`${field} { value: ${value} }`);
+  }
 }
 
 export interface TfConfigFiles {

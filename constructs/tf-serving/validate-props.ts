@@ -42,24 +42,27 @@ export function checkGrpcService(p: PropProblems, service: TfServingServiceProps
   }
 }
 
+function checkBatchCount(p: PropProblems, prop: string, value: number | undefined, required: boolean): void {
+  if (value === undefined) {
+    if (required) {
+      p.fail(`batching.${prop}`, value, 'is required');
+    }
+    return;
+  }
+  const ok = prop === 'batchTimeoutMicros' ? isNonNegativeInteger(value) : isPositiveInteger(value);
+  if (!(ok && value <= INT32_MAX)) {
+    p.fail(`batching.${prop}`, value, `must be an integer of at least ${prop === 'batchTimeoutMicros' ? 0 : 1}`);
+  }
+}
+
 export function checkBatching(p: PropProblems, batching: BatchingProps | undefined): void {
   if (batching === undefined) {
     return;
   }
-  const counts: Array<[string, number | undefined, boolean]> = [
-    ['maxBatchSize', batching.maxBatchSize, true],
-    ['batchTimeoutMicros', batching.batchTimeoutMicros, true],
-    ['maxEnqueuedBatches', batching.maxEnqueuedBatches, false],
-    ['numBatchThreads', batching.numBatchThreads, false],
-  ];
-  for (const [prop, value, required] of counts) {
-    if (value === undefined) {
-      p.check(!required, `batching.${prop}`, value, 'is required');
-      continue;
-    }
-    const ok = prop === 'batchTimeoutMicros' ? isNonNegativeInteger(value) : isPositiveInteger(value);
-    p.check(ok && value <= INT32_MAX, `batching.${prop}`, value, `must be an integer of at least ${prop === 'batchTimeoutMicros' ? 0 : 1}`);
-  }
+  checkBatchCount(p, 'maxBatchSize', batching.maxBatchSize, true);
+  checkBatchCount(p, 'batchTimeoutMicros', batching.batchTimeoutMicros, true);
+  checkBatchCount(p, 'maxEnqueuedBatches', batching.maxEnqueuedBatches, false);
+  checkBatchCount(p, 'numBatchThreads', batching.numBatchThreads, false);
   const sizes = batching.allowedBatchSizes;
   if (sizes !== undefined) {
     const increasing = Array.isArray(sizes) && sizes.every((s, i) => isPositiveInteger(s) && (i === 0 || s > sizes[i - 1]));
