@@ -188,7 +188,7 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
       [CONFIG_HASH_ANNOTATION]: hashOf(configData),
     },
   });
-  const args = [...config.args, ...workload.server.args ?? []];
+  const args = config.args.concat(workload.server.args ?? []);
   // TF Serving serves its metrics on the REST port, so the ServiceMonitor scrapes the port named http.
   const metrics = { ...props.metrics, port: props.metrics?.port ?? TF_SERVING_REST_PORT };
   const measured = monitoring ? withMetrics(workload, metrics, PROMETHEUS_PATH) : workload;

@@ -69,10 +69,12 @@ function checkUtilization(p: PropProblems, prop: string, value: number | undefin
 }
 
 function checkContainers(p: PropProblems, spec: ServingWorkloadSpec, given: GivenProps): void {
-  const all = [spec.server, ...spec.initContainers, ...spec.sidecars];
-  const portNames = new Set<string>();
-  const portNumbers = new Set<number>();
-  const names = new Set<string>([spec.server.name]);
+  // Arrays, not Sets, and concat, not a spread: a pod has a few containers and ports, and code not yet optimized
+  // allocates a hash table per Set and an iterator per spread.
+  const all = [spec.server].concat(spec.initContainers, spec.sidecars);
+  const portNames: string[] = [];
+  const portNumbers: number[] = [];
+  const names = [spec.server.name];
   for (let k = 0; k < all.length; k++) {
     const c = all[k];
     const server = c === spec.server;
@@ -81,35 +83,35 @@ function checkContainers(p: PropProblems, spec: ServingWorkloadSpec, given: Give
       if (!(typeof c.name === 'string' && isDns1123Label(c.name))) {
         p.fail(`${c.propPrefix}name`, c.name, 'must be a DNS-1123 label');
       } else {
-        if (names.has(c.name)) {
+        if (names.includes(c.name)) {
           p.fail(`${c.propPrefix}name`, c.name, 'is the name of another container of the pod');
         }
-        names.add(c.name);
+        names.push(c.name);
       }
     }
     for (let i = 0; i < c.ports.length; i++) {
       const port = c.ports[i];
       // The server's ports come from the construct's own props (`port`), which it checks itself.
       if (server) {
-        portNames.add(port.name);
-        portNumbers.add(port.containerPort);
+        portNames.push(port.name);
+        portNumbers.push(port.containerPort);
         continue;
       }
       if (!(typeof port.name === 'string' && port.name.length <= 15 && IANA_SERVICE_NAME.test(port.name))) {
         p.fail(`${c.propPrefix}ports[${i}].name`, port.name, "must be an IANA service name: at most 15 lowercase letters, digits and '-', with a letter");
       } else {
-        if (portNames.has(port.name)) {
+        if (portNames.includes(port.name)) {
           p.fail(`${c.propPrefix}ports[${i}].name`, port.name, 'is the name of another port of the pod');
         }
-        portNames.add(port.name);
+        portNames.push(port.name);
       }
       if (!isPort(port.containerPort)) {
         p.fail(`${c.propPrefix}ports[${i}].containerPort`, port.containerPort, 'must be an integer within 1-65535');
       } else {
-        if (portNumbers.has(port.containerPort)) {
+        if (portNumbers.includes(port.containerPort)) {
           p.fail(`${c.propPrefix}ports[${i}].containerPort`, port.containerPort, 'is the number of another port of the pod');
         }
-        portNumbers.add(port.containerPort);
+        portNumbers.push(port.containerPort);
       }
     }
   }

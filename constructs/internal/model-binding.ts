@@ -97,11 +97,9 @@ export function bindModel(source: unknown, context: ModelSourceContext): BoundMo
     if (typeof volumeMounts !== 'object' || volumeMounts === null) {
       continue;
     }
-    const paths = Object.keys(volumeMounts);
-    for (let j = 0; j < paths.length; j++) {
-      const path = paths[j];
+    for (const path in volumeMounts) {
       const name = volumeMounts[path];
-      if (!hasVolume(volumes, name)) {
+      if (Object.hasOwn(volumeMounts, path) && !hasVolume(volumes, name)) {
         problems.push(`${context.prop} initContainers[${i}].volumeMounts['${path}'] '${name}' names none of the source's volumes`);
       }
     }
@@ -149,23 +147,24 @@ export function reportModelProblems(p: PropProblems, models: BoundModel[]): void
       p.add(m.problems[j]);
     }
   }
-  const volumes = new Set<string>();
-  const claims = new Set<string>();
+  // A few names per app: arrays cost less to make than Sets.
+  const volumes: string[] = [];
+  const claims: string[] = [];
   for (let i = 0; i < models.length; i++) {
     const model = models[i];
     for (let j = 0; j < model.claims.length; j++) {
       const name = model.claims[j].name;
-      if (claims.has(name)) {
+      if (claims.includes(name)) {
         p.fail(`${model.context.prop} claim`, name, 'is created for another model too; give each model its own claim');
       }
-      claims.add(name);
+      claims.push(name);
     }
     for (let j = 0; j < model.volumes.length; j++) {
       const name = model.volumes[j].name;
-      if (volumes.has(name)) {
+      if (volumes.includes(name)) {
         p.fail(`${model.context.prop} volume`, name, 'is also a volume of another model');
       }
-      volumes.add(name);
+      volumes.push(name);
     }
   }
 }
@@ -194,11 +193,11 @@ function mountOf(model: BoundModel, volumeName: string, readOnly: boolean): Moun
   if (!found) {
     return new ModelVolumeMount(volumeName, { emptyDir: {} }, readOnly);
   }
+  // The entries Object.entries would list, without the list.
   const volume: { [key: string]: unknown } = {};
-  const keys = Object.keys(found);
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] !== 'name') {
-      volume[keys[i]] = found[keys[i] as keyof k8s.Volume];
+  for (const key in found) {
+    if (key !== 'name' && Object.hasOwn(found, key)) {
+      volume[key] = found[key as keyof k8s.Volume];
     }
   }
   return new ModelVolumeMount(volumeName, volume, readOnly);
@@ -228,9 +227,10 @@ export function modelInitContainers(models: BoundModel[]): Array<{ container: Ad
       const c = model.initContainers[i];
       const mounts: { [path: string]: Mount } = {};
       const volumeMounts = c.volumeMounts ?? {};
-      const paths = Object.keys(volumeMounts);
-      for (let j = 0; j < paths.length; j++) {
-        mounts[paths[j]] = mountOf(model, volumeMounts[paths[j]], false);
+      for (const path in volumeMounts) {
+        if (Object.hasOwn(volumeMounts, path)) {
+          mounts[path] = mountOf(model, volumeMounts[path], false);
+        }
       }
       const container: AdditionalContainerProps = {
         name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, resources: c.resources, mounts,

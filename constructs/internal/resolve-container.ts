@@ -54,10 +54,12 @@ export function resolveContainer(props: ContainerProps, defaults: ContainerDefau
   let env: { [name: string]: EnvValue } = defaults.ownEnv ?? NO_ENTRIES;
   if (props.env) {
     env = copy(defaults.ownEnv);
-    const names = Object.keys(props.env);
-    for (let i = 0; i < names.length; i++) {
-      const value = props.env[names[i]];
-      env[names[i]] = typeof value === 'string' ? plainValue(value) : value;
+    // The keys of Object.entries, without the entries.
+    for (const name in props.env) {
+      if (Object.hasOwn(props.env, name)) {
+        const value = props.env[name];
+        env[name] = typeof value === 'string' ? plainValue(value) : value;
+      }
     }
   }
   const mounts: { [path: string]: Mount } = merge(props.mounts, defaults.ownMounts);

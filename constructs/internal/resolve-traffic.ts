@@ -1,10 +1,11 @@
 // Resolves the traffic props: the canary variant, the Gateway route and the metrics of a serving workload.
 import { EnvValue } from '../env-value';
-import { isLabelValue,parseImage } from '../kubernetes-rules';
+import { isLabelValue } from '../kubernetes-rules/names';
 import { ServiceType } from '../serving-props';
 import { ResolvedCanary, ResolvedGateway, ServingWorkloadSpec } from '../serving-spec';
 import { CanaryProps, GatewayProps, MetricsProps } from '../traffic-props';
 import { merge } from './merge';
+import { parseImageOnce } from './remembered-rules';
 import { resolveResources, serverResourceDefaults } from './resources';
 
 export const DEFAULT_METRICS_PATH = '/metrics';
@@ -59,7 +60,7 @@ export function resolveCanary(stable: ServingWorkloadSpec, props: CanaryProps | 
     return undefined;
   }
   const name = `${stable.name}-canary`;
-  const parsed = typeof props.image === 'string' ? parseImage(props.image) : undefined;
+  const parsed = typeof props.image === 'string' ? parseImageOnce(props.image) : undefined;
   const tag = parsed !== undefined && typeof parsed !== 'string' ? parsed.tag : undefined;
   const labels: { [key: string]: string } = { ...stable.labels, [INSTANCE_LABEL]: name };
   delete labels[VERSION_LABEL];

@@ -86,10 +86,9 @@ export function checkHttpPath(p: PropProblems, prop: string, path: string | unde
 
 /** Label and annotation keys: an optional DNS prefix and a name of at most 63 characters. */
 export function checkKeys(p: PropProblems, prop: string, map: { readonly [key: string]: string }): void {
-  const keys = Object.keys(map);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (!isQualifiedNameOnce(key)) {
+  // for...in with Object.hasOwn lists the keys Object.keys would, without making the list.
+  for (const key in map) {
+    if (Object.hasOwn(map, key) && !isQualifiedNameOnce(key)) {
       p.fail(`${prop} key`, key, "must be a qualified name such as 'example.com/my-key'");
     }
   }
@@ -97,11 +96,9 @@ export function checkKeys(p: PropProblems, prop: string, map: { readonly [key: s
 
 export function checkLabels(p: PropProblems, prop: string, labels: { readonly [key: string]: string }): void {
   checkKeys(p, prop, labels);
-  const keys = Object.keys(labels);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
+  for (const key in labels) {
     const value = labels[key];
-    if (value !== undefined && !isLabelValue(value)) {
+    if (Object.hasOwn(labels, key) && value !== undefined && !isLabelValue(value)) {
       p.fail(`${prop}.${key}`, value, LABEL_VALUE_RULE);
     }
   }
@@ -111,10 +108,8 @@ export function checkLabels(p: PropProblems, prop: string, labels: { readonly [k
 export function checkNoOverwrite(
   p: PropProblems, prop: string, user: { readonly [key: string]: string }, ours: { readonly [key: string]: string },
 ): void {
-  const keys = Object.keys(user);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i];
-    if (Object.hasOwn(ours, key)) {
+  for (const key in user) {
+    if (Object.hasOwn(user, key) && Object.hasOwn(ours, key)) {
       p.fail(`${prop} key`, key, `is set by the construct itself (to '${ours[key]}') and must not be overwritten`);
     }
   }

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 
 import { EnvValue } from '../env-value';
 import { merge } from '../internal/merge';
-import { parseImage } from '../kubernetes-rules/image';
+import { parseImageOnce } from '../internal/remembered-rules';
 import { isEnvVarName } from '../kubernetes-rules/names';
 import { isQuantity } from '../kubernetes-rules/quantity';
 import { ResourcesProps } from '../serving-props';
@@ -183,7 +183,7 @@ function checkOptions(context: ModelSourceContext, options: UrlOptions, format: 
     const prop = IMAGE_OPTIONS[i];
     const image = options[prop];
     if (image !== undefined) {
-      const parsed = typeof image === 'string' ? parseImage(image) : 'must be a string';
+      const parsed = typeof image === 'string' ? parseImageOnce(image) : 'must be a string';
       const problem = typeof parsed === 'string' ? parsed
         : (parsed.tag === undefined && parsed.digest === undefined) || (parsed.tag === 'latest' && parsed.digest === undefined)
           ? 'must be pinned to a release tag or a digest' : undefined;

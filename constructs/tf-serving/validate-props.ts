@@ -1,6 +1,7 @@
 // Checks of TF Serving's own props.
 import { PropProblems } from '../internal/problems';
-import { isNodePort, isNonNegativeInteger, isPort, isPositiveInteger, parseImage } from '../kubernetes-rules';
+import { parseImageOnce } from '../internal/remembered-rules';
+import { isNodePort, isNonNegativeInteger, isPort, isPositiveInteger } from '../kubernetes-rules/names';
 import { ServiceType } from '../serving-props';
 import { BatchingProps, TfServingServiceProps } from './props';
 
@@ -18,7 +19,7 @@ const DOCKER_HUB = /^(docker\.io|index\.docker\.io|registry-1\.docker\.io|regist
 
 /** True for the images of Docker Hub's tensorflow/serving, whatever their tag or digest: they hold no model. */
 export function isStockTfServingImage(image: string): boolean {
-  const parsed = parseImage(image);
+  const parsed = parseImageOnce(image);
   if (typeof parsed === 'string') {
     return false;
   }
