@@ -14,7 +14,7 @@ import {
 import { Pipeline, resolveChecked } from './internal/pipeline';
 import { PropProblems } from './internal/problems';
 import { AUTOSCALING, RESOURCES, WORKLOAD_FIELDS } from './internal/prop-shapes';
-import { withMetrics } from './internal/resolve-traffic';
+import { metricsChanges } from './internal/resolve-traffic';
 import { resolveWorkload } from './internal/resolve-workload';
 import { sha256Hex } from './internal/sha256';
 import { arrayOf, boolean, number, object, string, stringMap } from './internal/shape';
@@ -191,8 +191,8 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
   const args = config.args.concat(workload.server.args ?? []);
   // TF Serving serves its metrics on the REST port, so the ServiceMonitor scrapes the port named http.
   const metrics = { ...props.metrics, port: props.metrics?.port ?? TF_SERVING_REST_PORT };
-  const measured = monitoring ? withMetrics(workload, metrics, PROMETHEUS_PATH) : workload;
-  return merge(measured, {
+  // One copy of the workload for the metrics and the settings of TF Serving: the metrics' keys first, as two copies would have them.
+  return merge(workload, merge(monitoring ? metricsChanges(workload, metrics, PROMETHEUS_PATH) : undefined, {
     // The image's entrypoint passes its arguments on to tensorflow_model_server, after its own flags.
     server: { ...workload.server, args: args.length > 0 ? args : undefined },
     service: merge(workload.service, {
@@ -203,7 +203,7 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
     configData,
     bound,
     listProblems,
-  });
+  }));
 }
 
 /**

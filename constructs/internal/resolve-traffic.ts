@@ -19,27 +19,34 @@ const VERSION_LABEL = 'app.kubernetes.io/version';
  * declared as `metrics` on the server and the Service.
  */
 export function withMetrics<S extends ServingWorkloadSpec>(spec: S, props: MetricsProps | undefined, defaultPath = DEFAULT_METRICS_PATH): S {
+  const changes = metricsChanges(spec, props, defaultPath);
+  return changes === undefined ? spec : merge(spec, changes);
+}
+
+/** What `withMetrics` changes in the spec, for a construct that changes more of it in the same copy; undefined without metrics. */
+export function metricsChanges(spec: ServingWorkloadSpec, props: MetricsProps | undefined, defaultPath = DEFAULT_METRICS_PATH):
+  Pick<ServingWorkloadSpec, 'metrics'> & Partial<Pick<ServingWorkloadSpec, 'server' | 'service'>> | undefined {
   if (props === undefined) {
-    return spec;
+    return undefined;
   }
   const port = props.port ?? spec.server.ports[0].containerPort;
   const declared = spec.server.ports.find(p => p.containerPort === port);
   const metrics = { path: props.path ?? defaultPath, port, interval: props.interval, labels: props.labels ?? {} };
   if (declared) {
-    return merge(spec, { metrics: merge(metrics, { portName: declared.name }) });
+    return { metrics: merge(metrics, { portName: declared.name }) };
   }
   const exporter = spec.sidecars.flatMap(c => c.ports).find(p => p.containerPort === port);
   if (exporter) {
-    return merge(spec, {
+    return {
       service: merge(spec.service, { additionalPorts: [...spec.service.additionalPorts ?? [], { name: exporter.name, port }] }),
       metrics: merge(metrics, { portName: exporter.name }),
-    });
+    };
   }
-  return merge(spec, {
+  return {
     server: { ...spec.server, ports: [...spec.server.ports, { name: METRICS_PORT_NAME, containerPort: port }] },
     service: merge(spec.service, { additionalPorts: [...spec.service.additionalPorts ?? [], { name: METRICS_PORT_NAME, port }] }),
     metrics: merge(metrics, { portName: METRICS_PORT_NAME }),
-  });
+  };
 }
 
 export function resolveGateway(props: GatewayProps | undefined): ResolvedGateway | undefined {
@@ -118,6 +125,11 @@ export interface TrafficProps {
 }
 
 export function withTraffic<S extends ServingWorkloadSpec>(spec: S, props: TrafficProps, defaultMemoryLimit: string): S {
-  const measured = merge(withMetrics(spec, props.metrics), { gateway: resolveGateway(props.gateway) });
+  const gateway = resolveGateway(props.gateway);
+  if (props.canary === undefined) {
+    // One copy of the spec, with the same keys in the same order as the two below.
+    return merge(spec, merge(metricsChanges(spec, props.metrics), { gateway, canary: undefined }));
+  }
+  const measured = merge(withMetrics(spec, props.metrics), { gateway });
   return merge(measured, { canary: resolveCanary(measured, props.canary, defaultMemoryLimit) });
 }
