@@ -6,7 +6,8 @@ import { ConstructMount } from './construct-mount';
 import { PropProblems } from './problems';
 import { isQualifiedNameOnce, parseQuantityOnce } from './remembered-rules';
 import {
-  checkHttpPath, checkImage, checkNonNegativeInteger, checkObjectName, checkPositiveInteger, checkQuantity, checkRequestWithinLimit,
+  checkHttpPath, checkImage, checkNonNegativeInteger, checkObjectName, checkPositiveInteger, checkQuantity, checkRequestWithinLimit, imageProblem,
+  isOptionalHttpPath, isOptionalNonNegativeInteger, isOptionalPositiveInteger, isOptionalQuantity, isRequestWithinLimit,
 } from './validate-props';
 
 const CPU_EXAMPLE = "'500m' or '0.5'";
@@ -19,8 +20,13 @@ export interface GivenContainer {
   readonly mounts?: { readonly [path: string]: Mount };
 }
 
+// The paths of the props (`sidecars[0].resources.cpu.request`) are put together only for a container whose image,
+// resources or probes fail a test: almost none do, and the checks run for every container of every app.
+
 export function checkContainer(p: PropProblems, c: ResolvedContainer, given: GivenContainer): void {
-  checkImage(p, `${c.propPrefix}image`, c.image);
+  if (imageProblem(c.image) !== undefined) {
+    checkImage(p, `${c.propPrefix}image`, c.image);
+  }
   checkEnv(p, c, given);
   c.envFromSecrets.forEach((name, i) => checkObjectName(p, `${c.propPrefix}envFromSecrets[${i}]`, name));
   c.envFromConfigMaps.forEach((name, i) => checkObjectName(p, `${c.propPrefix}envFromConfigMaps[${i}]`, name));
@@ -29,7 +35,7 @@ export function checkContainer(p: PropProblems, c: ResolvedContainer, given: Giv
   for (let i = 0; i < PROBE_KINDS.length; i++) {
     const kind = PROBE_KINDS[i];
     const probe = c.probes[kind];
-    if (probe) {
+    if (probe && !isValidProbe(kind, probe)) {
       checkProbe(p, `${c.propPrefix}probes.${kind}`, kind, probe);
     }
   }
@@ -51,8 +57,12 @@ function checkEnv(p: PropProblems, c: ResolvedContainer, given: GivenContainer):
 }
 
 function checkResources(p: PropProblems, c: ResolvedContainer): void {
-  const prop = `${c.propPrefix}resources`;
   const { cpu, memory, gpu, ephemeralStorage } = c.resources;
+  if (isValidRange(cpu) && isValidRange(memory) && (!ephemeralStorage || isValidRange(ephemeralStorage))
+    && (!gpu || (isPositiveInteger(gpu.count) && isDevicePluginResource(gpu.resource)))) {
+    return;
+  }
+  const prop = `${c.propPrefix}resources`;
   checkQuantity(p, `${prop}.cpu.request`, cpu.request, CPU_EXAMPLE);
   checkQuantity(p, `${prop}.cpu.limit`, cpu.limit, CPU_EXAMPLE);
   checkRequestWithinLimit(p, `${prop}.cpu`, cpu.request, cpu.limit);
@@ -66,10 +76,18 @@ function checkResources(p: PropProblems, c: ResolvedContainer): void {
   }
   if (gpu) {
     p.check(isPositiveInteger(gpu.count), `${prop}.gpu.count`, gpu.count, 'must be a whole number of devices, at least 1');
-    // Extended resources need a domain prefix, and Kubernetes keeps kubernetes.io for its own.
-    p.check(isQualifiedNameOnce(gpu.resource) && gpu.resource.includes('/') && !/(^|\.)kubernetes\.io\//.test(gpu.resource),
-      `${prop}.gpu.resource`, gpu.resource, "must be a device plugin's resource name such as 'nvidia.com/gpu'");
+    p.check(isDevicePluginResource(gpu.resource), `${prop}.gpu.resource`, gpu.resource, "must be a device plugin's resource name such as 'nvidia.com/gpu'");
   }
+}
+
+/** What checkResources checks of a request and a limit. */
+function isValidRange(range: { readonly request?: string; readonly limit?: string }): boolean {
+  return isOptionalQuantity(range.request) && isOptionalQuantity(range.limit) && isRequestWithinLimit(range.request, range.limit);
+}
+
+/** Extended resources need a domain prefix, and Kubernetes keeps kubernetes.io for its own. */
+function isDevicePluginResource(resource: string): boolean {
+  return isQualifiedNameOnce(resource) && resource.includes('/') && !/(^|\.)kubernetes\.io\//.test(resource);
 }
 
 function checkMounts(p: PropProblems, c: ResolvedContainer, given: { readonly [path: string]: Mount } | undefined): void {
@@ -102,6 +120,13 @@ function checkMemoryMount(p: PropProblems, c: ResolvedContainer, prop: string, s
     p.add(`${prop} Mount.memory('${size}') is larger than ${c.propPrefix}resources.memory.limit '${c.resources.memory.limit}': `
       + 'its pages count against the memory limit, so filling it would OOM-kill the container');
   }
+}
+
+/** What checkProbe checks. */
+function isValidProbe(kind: string, probe: ResolvedProbe): boolean {
+  return isOptionalHttpPath(probe.path) && isOptionalNonNegativeInteger(probe.initialDelaySeconds) && isOptionalPositiveInteger(probe.periodSeconds)
+    && isOptionalPositiveInteger(probe.timeoutSeconds) && isOptionalPositiveInteger(probe.failureThreshold)
+    && (probe.successThreshold === undefined || (isPositiveInteger(probe.successThreshold) && (kind === 'readiness' || probe.successThreshold === 1)));
 }
 
 function checkProbe(p: PropProblems, prop: string, kind: string, probe: ResolvedProbe): void {

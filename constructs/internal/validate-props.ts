@@ -32,17 +32,26 @@ export function checkObjectName(p: PropProblems, prop: string, name: string | un
 }
 
 export function checkImage(p: PropProblems, prop: string, image: string): void {
-  if (!p.check(typeof image === 'string' && image.length > 0, prop, image, "is required: a container image such as 'repo/model:1.4.2'")) {
-    return;
+  const problem = imageProblem(image);
+  if (problem !== undefined) {
+    p.fail(prop, image, problem);
+  }
+}
+
+/** The rule a container image breaks, or undefined for a pinned one. */
+export function imageProblem(image: string): string | undefined {
+  if (!(typeof image === 'string' && image.length > 0)) {
+    return "is required: a container image such as 'repo/model:1.4.2'";
   }
   const parsed = parseImageOnce(image);
   if (typeof parsed === 'string') {
-    p.check(false, prop, image, parsed);
+    return parsed;
   } else if (parsed.tag === undefined && parsed.digest === undefined) {
-    p.check(false, prop, image, 'must carry a tag or a digest, e.g. \'repo/model:1.4.2\'');
+    return 'must carry a tag or a digest, e.g. \'repo/model:1.4.2\'';
   } else if (parsed.tag === 'latest' && parsed.digest === undefined) {
-    p.check(false, prop, image, 'must not use the floating tag \'latest\'; pin a version or a digest');
+    return 'must not use the floating tag \'latest\'; pin a version or a digest';
   }
+  return undefined;
 }
 
 export function checkPort(p: PropProblems, prop: string, port: number | undefined): void {
@@ -51,36 +60,58 @@ export function checkPort(p: PropProblems, prop: string, port: number | undefine
   }
 }
 
+// The tests of the checks below, for callers that put the prop's path together only once a value fails one.
+
+export function isOptionalNonNegativeInteger(value: number | undefined): boolean {
+  return value === undefined || isNonNegativeInteger(value);
+}
+
+export function isOptionalPositiveInteger(value: number | undefined): boolean {
+  return value === undefined || isPositiveInteger(value);
+}
+
+export function isOptionalQuantity(value: string | undefined): boolean {
+  return value === undefined || (typeof value === 'string' && isQuantity(value));
+}
+
+export function isOptionalHttpPath(value: string | undefined): boolean {
+  return value === undefined || isHttpPath(value);
+}
+
+export function isRequestWithinLimit(request: string | undefined, limit: string | undefined): boolean {
+  const r = request !== undefined ? parseQuantityOnce(request) : undefined;
+  const l = limit !== undefined ? parseQuantityOnce(limit) : undefined;
+  return !(r !== undefined && l !== undefined && r > l);
+}
+
 export function checkNonNegativeInteger(p: PropProblems, prop: string, value: number | undefined): void {
-  if (value !== undefined) {
-    p.check(isNonNegativeInteger(value), prop, value, 'must be a non-negative integer');
+  if (!isOptionalNonNegativeInteger(value)) {
+    p.fail(prop, value, 'must be a non-negative integer');
   }
 }
 
 export function checkPositiveInteger(p: PropProblems, prop: string, value: number | undefined): void {
-  if (value !== undefined) {
-    p.check(isPositiveInteger(value), prop, value, 'must be an integer of at least 1');
+  if (!isOptionalPositiveInteger(value)) {
+    p.fail(prop, value, 'must be an integer of at least 1');
   }
 }
 
 export function checkQuantity(p: PropProblems, prop: string, value: string | undefined, example: string): void {
-  if (value !== undefined) {
-    p.check(typeof value === 'string' && isQuantity(value), prop, value, `is not a Kubernetes quantity (e.g. ${example})`);
+  if (!isOptionalQuantity(value)) {
+    p.fail(prop, value, `is not a Kubernetes quantity (e.g. ${example})`);
   }
 }
 
 /** A request must not exceed its limit; both are quantities at `<prop>.request` and `<prop>.limit`. */
 export function checkRequestWithinLimit(p: PropProblems, prop: string, request: string | undefined, limit: string | undefined): void {
-  const r = request !== undefined ? parseQuantityOnce(request) : undefined;
-  const l = limit !== undefined ? parseQuantityOnce(limit) : undefined;
-  if (r !== undefined && l !== undefined && r > l) {
+  if (!isRequestWithinLimit(request, limit)) {
     p.add(`${prop}.request '${request}' must not exceed ${prop}.limit '${limit}'`);
   }
 }
 
 export function checkHttpPath(p: PropProblems, prop: string, path: string | undefined): void {
-  if (path !== undefined) {
-    p.check(isHttpPath(path), prop, path, HTTP_PATH_RULE);
+  if (!isOptionalHttpPath(path)) {
+    p.fail(prop, path, HTTP_PATH_RULE);
   }
 }
 
