@@ -238,7 +238,7 @@ export class TfServingApp extends Construct {
     this.name = spec.name;
     this.modelName = spec.modelName;
     this.configMap = new k8s.KubeConfigMap(this, 'config', {
-      metadata: { name: `${spec.name}-config`, namespace: spec.namespace, labels: { ...spec.labels } },
+      metadata: { name: `${spec.name}-config`, namespace: spec.namespace, labels: spec.labels },
       data: { ...spec.configData },
     });
     this.claims = createModelClaims(this, spec, spec.bound);

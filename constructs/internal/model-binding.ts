@@ -273,7 +273,7 @@ export function modelWaivers(models: BoundModel[]): { [key: string]: string } {
 /** The PersistentVolumeClaims the sources ask for, in the app's namespace with its labels. */
 export function createModelClaims(scope: Construct, spec: ServingWorkloadSpec, models: BoundModel[]): k8s.KubePersistentVolumeClaim[] {
   return models.flatMap(m => m.claims).map(claim => new k8s.KubePersistentVolumeClaim(scope, `claim-${claim.name}`, {
-    metadata: { name: claim.name, namespace: spec.namespace, labels: { ...spec.labels } },
+    metadata: { name: claim.name, namespace: spec.namespace, labels: spec.labels },
     spec: {
       accessModes: claim.accessModes,
       storageClassName: claim.storageClassName,

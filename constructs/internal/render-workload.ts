@@ -37,8 +37,12 @@ export function buildServingWorkload(scope: Construct, spec: ServingWorkloadSpec
   };
 }
 
+/**
+ * The metadata of an object of the app. Its labels are the spec's own object: ApiObject copies the labels it is given
+ * (and at synth renders its copy), so a copy here would only be one more object per ApiObject kept until synth.
+ */
 export function metadata(spec: ServingWorkloadSpec, annotations?: { readonly [key: string]: string }): k8s.ObjectMeta {
-  return { name: spec.name, namespace: spec.namespace, labels: { ...spec.labels }, annotations: annotations && nonEmptyMap(annotations) };
+  return { name: spec.name, namespace: spec.namespace, labels: spec.labels, annotations: annotations && nonEmptyMap(annotations) };
 }
 
 function createServiceAccount(scope: Construct, spec: ServingWorkloadSpec): k8s.KubeServiceAccount {
