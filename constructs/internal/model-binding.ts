@@ -223,13 +223,21 @@ export function modelInitContainers(models: BoundModel[]): Array<{ container: Ad
   const containers: Array<{ container: AdditionalContainerProps; propPrefix: string }> = [];
   for (let m = 0; m < models.length; m++) {
     const model = models[m];
+    // The init containers of a model that write one volume share its Mount, as they share the volume.
+    const writable = new Map<string, Mount>();
     for (let i = 0; i < model.initContainers.length; i++) {
       const c = model.initContainers[i];
       const mounts: { [path: string]: Mount } = {};
       const volumeMounts = c.volumeMounts ?? {};
       for (const path in volumeMounts) {
         if (Object.hasOwn(volumeMounts, path)) {
-          mounts[path] = mountOf(model, volumeMounts[path], false);
+          const volumeName = volumeMounts[path];
+          let mount = writable.get(volumeName);
+          if (mount === undefined) {
+            mount = mountOf(model, volumeName, false);
+            writable.set(volumeName, mount);
+          }
+          mounts[path] = mount;
         }
       }
       const container: AdditionalContainerProps = {

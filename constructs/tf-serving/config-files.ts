@@ -54,6 +54,12 @@ export interface TfConfigFiles {
   readonly args: string[];
 }
 
+// The flags, made once: each app's Deployment keeps its own copy of a flag made per app.
+const MODEL_CONFIG_FILE_FLAG = `--model_config_file=${TF_CONFIG_DIR}/models.config`;
+const MODEL_CONFIG_POLL_FLAG = `--model_config_file_poll_wait_seconds=${MODEL_CONFIG_POLL_SECONDS}`;
+const MONITORING_CONFIG_FLAG = `--monitoring_config_file=${TF_CONFIG_DIR}/monitoring.config`;
+const BATCHING_PARAMETERS_FLAG = `--batching_parameters_file=${TF_CONFIG_DIR}/batching.config`;
+
 export function tfConfigFiles(options: {
   models?: ServedModel[]; monitoring: boolean; metricsPath?: string; batching?: BatchingProps;
 }): TfConfigFiles {
@@ -61,15 +67,15 @@ export function tfConfigFiles(options: {
   const args: string[] = [];
   if (options.models) {
     files['models.config'] = modelsConfig(options.models);
-    args.push(`--model_config_file=${TF_CONFIG_DIR}/models.config`, `--model_config_file_poll_wait_seconds=${MODEL_CONFIG_POLL_SECONDS}`);
+    args.push(MODEL_CONFIG_FILE_FLAG, MODEL_CONFIG_POLL_FLAG);
   }
   if (options.monitoring) {
     files['monitoring.config'] = monitoringConfig(options.metricsPath);
-    args.push(`--monitoring_config_file=${TF_CONFIG_DIR}/monitoring.config`);
+    args.push(MONITORING_CONFIG_FLAG);
   }
   if (options.batching) {
     files['batching.config'] = batchingConfig(options.batching);
-    args.push('--enable_batching', `--batching_parameters_file=${TF_CONFIG_DIR}/batching.config`);
+    args.push('--enable_batching', BATCHING_PARAMETERS_FLAG);
   }
   return { files, args };
 }
