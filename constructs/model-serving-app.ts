@@ -7,7 +7,7 @@ import { ServiceMonitor } from './imports/monitoring.coreos.com';
 import { buildServingApp } from './internal/build';
 import { checkTraffic } from './internal/check-traffic';
 import { checkWorkload } from './internal/check-workload';
-import { merge } from './internal/merge';
+import { combined, extend } from './internal/merge';
 import {
   bindModel,   BoundModel, createModelClaims, MODEL_SOURCE, modelInitContainers, ModelLocation, modelServerMounts, modelWaivers, reportModelProblems,
 } from './internal/model-binding';
@@ -149,8 +149,9 @@ function withModel(props: ModelServingAppProps, id: string, resolve: (bound: Bou
   // A bad name is reported as model.env alone, not again as an env name.
   const env = model?.env !== undefined && isEnvVarName(model.env) && modelPath !== undefined
     ? { [model.env]: EnvValue.fromValue(modelPath) } : undefined;
-  return merge(workload, {
-    server: { ...workload.server, env: merge(workload.server.env, env) },
+  // `resolve` made the workload for this spec alone: it takes the model in place.
+  return extend(workload, {
+    server: { ...workload.server, env: combined(workload.server.env, env) },
     modelPath,
     bound,
   });

@@ -7,7 +7,7 @@ import { buildServingApp } from './internal/build';
 import { checkTraffic } from './internal/check-traffic';
 import { checkWorkload } from './internal/check-workload';
 import { ConstructMount } from './internal/construct-mount';
-import { merge } from './internal/merge';
+import { combined, extend, merge } from './internal/merge';
 import {
   bindModel,   BoundModel, createModelClaims, MODEL_SOURCE, modelInitContainers, ModelLocation, modelServerMounts, modelWaivers, reportModelProblems,
 } from './internal/model-binding';
@@ -156,7 +156,7 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
   const monitoring = props.monitoring ?? props.metrics !== undefined;
   const config = tfConfigFiles({ models: single ? undefined : models, monitoring, metricsPath: props.metrics?.path, batching: props.batching });
   const configMapName = `${name}-config`;
-  const configData = merge(single && models[0] ? { MODEL_NAME: models[0].name, MODEL_BASE_PATH: parentOf(models[0].basePath) } : undefined,
+  const configData = combined(single && models[0] ? { MODEL_NAME: models[0].name, MODEL_BASE_PATH: parentOf(models[0].basePath) } : undefined,
     config.files);
   const files = Object.keys(config.files);
   const configMount: { [path: string]: Mount } = files.length > 0 ? {
@@ -180,7 +180,7 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
     // Explicit keys rather than envFrom: the ConfigMap also holds the configuration files.
     ownEnv: single ? modelEnvOf(configMapName) : undefined,
     reservedEnv: MODEL_ENV,
-    ownMounts: merge(modelServerMounts(bound), configMount),
+    ownMounts: combined(modelServerMounts(bound), configMount),
     ownInitContainers: modelInitContainers(bound),
     ownAnnotations: modelWaivers(bound),
     ownPodAnnotations: {
@@ -191,8 +191,9 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
   const args = config.args.concat(workload.server.args ?? []);
   // TF Serving serves its metrics on the REST port, so the ServiceMonitor scrapes the port named http.
   const metrics = { ...props.metrics, port: props.metrics?.port ?? TF_SERVING_REST_PORT };
-  // One copy of the workload for the metrics and the settings of TF Serving: the metrics' keys first, as two copies would have them.
-  return merge(workload, merge(monitoring ? metricsChanges(workload, metrics, PROMETHEUS_PATH) : undefined, {
+  // The workload was made for this spec alone: it takes the metrics and the settings of TF Serving in place, the metrics'
+  // keys first, as withMetrics and a copy would have them.
+  return extend(workload, merge(monitoring ? metricsChanges(workload, metrics, PROMETHEUS_PATH) : undefined, {
     // The image's entrypoint passes its arguments on to tensorflow_model_server, after its own flags.
     server: { ...workload.server, args: args.length > 0 ? args : undefined },
     service: merge(workload.service, {

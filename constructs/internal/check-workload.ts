@@ -9,7 +9,7 @@ import { ServingWorkloadSpec } from '../serving-spec';
 import { WhenUnsatisfiable } from '../topology-spread-props';
 import { checkContainer } from './check-container';
 import { isEmptyMap } from './empty';
-import { merge } from './merge';
+import { combined } from './merge';
 import { PropProblems } from './problems';
 import { isQualifiedNameOnce } from './remembered-rules';
 import { securityWaivers } from './security';
@@ -271,7 +271,7 @@ function checkMetadata(p: PropProblems, spec: ServingWorkloadSpec): void {
   v.checkKeys(p, 'annotations', spec.annotations);
   if (!isEmptyMap(spec.annotations)) {
     v.checkNoOverwrite(p, 'annotations', spec.annotations,
-      merge(spec.ownAnnotations, securityWaivers(spec.security, spec.serviceAccount.automountToken)));
+      combined(spec.ownAnnotations, securityWaivers(spec.security, spec.serviceAccount.automountToken)));
   }
 }
 

@@ -4,7 +4,7 @@ export const NO_ITEMS: readonly never[] = Object.freeze([]);
 export const NO_ENTRIES: { readonly [key: string]: never } = Object.freeze({});
 
 /** Whether a map has no keys, found without listing them. */
-export function isEmptyMap(map: { readonly [key: string]: unknown }): boolean {
+export function isEmptyMap(map: object): boolean {
   for (const _ in map) {
     return false;
   }

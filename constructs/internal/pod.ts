@@ -5,7 +5,7 @@ import { Mount } from '../mount';
 import { ResolvedContainer, ServingWorkloadSpec } from '../serving-spec';
 import { isEmptyMap } from './empty';
 import { memoize } from './memo';
-import { merge } from './merge';
+import { combined } from './merge';
 import { containerProbes } from './probes';
 import { resourceRequirements } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
@@ -27,10 +27,10 @@ export function renderPodTemplate(spec: ServingWorkloadSpec): k8s.PodTemplateSpe
   for (let i = 0; i < spec.sidecars.length; i++) {
     rendered.push(renderContainer(spec.sidecars[i], volumes, securityContext));
   }
-  const annotations = nonEmptyMap(spec.podAnnotations) ? merge(spec.podAnnotations, spec.ownPodAnnotations) : spec.ownPodAnnotations;
+  const annotations = combined(spec.podAnnotations, spec.ownPodAnnotations);
   return {
     metadata: {
-      labels: nonEmptyMap(spec.podLabels) ? merge(spec.podLabels, spec.labels) : spec.labels,
+      labels: combined(spec.podLabels, spec.labels),
       annotations: nonEmptyMap(annotations),
     },
     spec: {

@@ -5,7 +5,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
 import { ResolvedIngress, ServingWorkloadSpec } from '../serving-spec';
-import { merge } from './merge';
+import { combined } from './merge';
 import { registerAppName } from './name-registry';
 import { nonEmptyMap, renderPodTemplate } from './pod';
 import { securityWaivers } from './security';
@@ -48,14 +48,14 @@ export function metadata(spec: ServingWorkloadSpec, annotations?: { readonly [ke
 function createServiceAccount(scope: Construct, spec: ServingWorkloadSpec): k8s.KubeServiceAccount {
   const create = spec.serviceAccount.create;
   return new k8s.KubeServiceAccount(scope, 'service-account', {
-    metadata: { ...metadata(spec, create?.annotations), labels: merge(create?.labels, spec.labels) },
+    metadata: { ...metadata(spec, create?.annotations), labels: combined(create?.labels, spec.labels) },
     automountServiceAccountToken: spec.serviceAccount.automountToken !== undefined,
   });
 }
 
 export function createDeployment(scope: Construct, spec: ServingWorkloadSpec, id = 'deployment'): k8s.KubeDeployment {
   const rollingUpdate = spec.rollingUpdate;
-  const annotations = merge(merge(spec.annotations, spec.ownAnnotations), securityWaivers(spec.security, spec.serviceAccount.automountToken));
+  const annotations = combined(combined(spec.annotations, spec.ownAnnotations), securityWaivers(spec.security, spec.serviceAccount.automountToken));
   return new k8s.KubeDeployment(scope, id, {
     metadata: metadata(spec, annotations),
     spec: {

@@ -12,7 +12,7 @@ import { WhenUnsatisfiable } from '../topology-spread-props';
 import { ConstructMount } from './construct-mount';
 import { NO_ENTRIES, NO_ITEMS } from './empty';
 import { appIdentity } from './identity';
-import { merge } from './merge';
+import { combined } from './merge';
 import { resolveAdditionalContainer, resolveContainer } from './resolve-container';
 import { serverResourceDefaults } from './resources';
 import { DEFAULT_UID, DEFAULT_WRITABLE_PATHS } from './security';
@@ -126,7 +126,7 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
     priorityClassName: props.priorityClassName,
     topologySpread: resolveTopologySpread(props.topologySpread, maySpread),
     annotations: props.annotations ?? NO_ENTRIES,
-    ownAnnotations: merge(merge(d.ownAnnotations, unprobedSidecarWaivers(sidecars)),
+    ownAnnotations: combined(combined(d.ownAnnotations, unprobedSidecarWaivers(sidecars)),
       props.changeCause !== undefined ? { 'kubernetes.io/change-cause': props.changeCause } : undefined),
     podLabels: props.podLabels ?? NO_ENTRIES,
     podAnnotations: props.podAnnotations ?? NO_ENTRIES,
