@@ -60,8 +60,8 @@ export function renderPodTemplate(spec: ServingWorkloadSpec): k8s.PodTemplateSpe
 
 function renderContainer(c: ResolvedContainer, volumes: PodVolumes, securityContext: k8s.SecurityContext): k8s.Container {
   const probes = containerProbes(c.probes, c.ports[0]?.name);
-  // Lists kept in the Deployment are made at their size (map), not grown by push, which leaves room for 16 items;
-  // loops run by index: in code not yet optimized, for...of and Object.entries allocate iterators and entries.
+  // The env and the mounts, kept in the Deployment until synth, are made at their size by map (push would leave room
+  // for 16); the loops run by index: in code not yet optimized, for...of and Object.entries allocate as they go.
   const envNames = Object.keys(c.env);
   const env = envNames.map(name => c.env[name]._toEnvVar(name));
   let envFrom: k8s.EnvFromSource[] | undefined;

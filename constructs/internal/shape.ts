@@ -8,9 +8,9 @@ import { PropProblems } from './problems';
 export interface ShapeCheck {
   (value: unknown, at: string, p: PropProblems): void;
   /**
-   * Whether the check finds nothing wrong with `value`, for the checks of single values. Objects, arrays and maps test
-   * their entries with it first and call the check only for an entry that fails, so the path of a prop that is right
-   * (most of them) is never put together.
+   * Whether the check would find nothing wrong with `value`. Objects, arrays and maps test their entries with it first
+   * and call the check only for an entry that fails, so the path of a prop that is right (most of them) is never put
+   * together. Checks without it are always called.
    */
   readonly passes?: (value: unknown) => boolean;
 }

@@ -1,6 +1,6 @@
 // Value checks shared by the serving constructs. Each records problems; the construct throws them together.
 // The rules come from their own modules, not the kubernetes-rules index: these checks run for every prop of every app,
-// and each name read through the index's re-exports is a getter call.
+// and each name read through the index's re-exports costs one more getter call.
 import {
   DNS_LABEL_MAX, isDns1035Label, isDns1123Label, isDns1123Subdomain, isHttpPath, isLabelValue, isNonNegativeInteger, isPort, isPositiveInteger,
 } from '../kubernetes-rules/names';
