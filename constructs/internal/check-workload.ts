@@ -1,7 +1,9 @@
 // Checks of a resolved workload spec, so a check sees the values that will be emitted, defaults included.
 // Conflicts between two props the user gave are read from the props: a default never conflicts.
+import { k8s } from 'cdk8s-plus-28';
+
 import {
-  isDns1123Label, isHttpPath, isIngressHost, isIntOrPercent, isNodePort, isNonNegativeInteger, isPort, isPositiveInteger,
+  isDns1123Label, isHttpPath, isIngressHost, isIntOrPercent, isLabelValue, isNodePort, isNonNegativeInteger, isPort, isPositiveInteger,
   NODE_PORT_RANGE,
 } from '../kubernetes-rules/names';
 import { AutoscalingProps, IngressPathType, ServiceType, ServingWorkloadProps } from '../serving-props';
@@ -237,6 +239,10 @@ function checkPlacement(p: PropProblems, spec: ServingWorkloadSpec): void {
   v.checkLabels(p, 'nodeSelector', spec.nodeSelector);
   v.checkObjectName(p, 'priorityClassName', spec.priorityClassName);
   spec.tolerations.forEach((t, i) => {
+    // The paths of a toleration's props are put together only for one that fails a test.
+    if (isValidToleration(t)) {
+      return;
+    }
     const prop = `tolerations[${i}]`;
     v.checkOneOf(p, `${prop}.operator`, t.operator, TOLERATION_OPERATORS);
     v.checkOneOf(p, `${prop}.effect`, t.effect, TAINT_EFFECTS);
@@ -261,6 +267,15 @@ function checkPlacement(p: PropProblems, spec: ServingWorkloadSpec): void {
       "must be a node label key such as 'topology.kubernetes.io/zone'");
     v.checkOneOf(p, 'topologySpread.whenUnsatisfiable', spread.whenUnsatisfiable, WHEN_UNSATISFIABLE);
   }
+}
+
+/** What checkPlacement checks of a toleration. */
+function isValidToleration(t: k8s.Toleration): boolean {
+  return (t.operator === undefined || TOLERATION_OPERATORS.includes(t.operator))
+    && (t.effect === undefined || TAINT_EFFECTS.includes(t.effect))
+    && (t.key === undefined || isQualifiedNameOnce(t.key))
+    && (t.operator === 'Exists' ? t.value === undefined : t.key !== undefined && (t.value === undefined || isLabelValue(t.value)))
+    && (t.tolerationSeconds === undefined || (t.effect === 'NoExecute' && isNonNegativeInteger(t.tolerationSeconds)));
 }
 
 function checkMetadata(p: PropProblems, spec: ServingWorkloadSpec): void {

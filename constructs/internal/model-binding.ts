@@ -11,6 +11,7 @@ import { ModelClaim, ModelInitContainer, ModelSourceConfig, ModelSourceContext }
 import { Mount } from '../mount';
 import { ResourceRange, ResourcesProps } from '../serving-props';
 import { ServingWorkloadSpec } from '../serving-spec';
+import { NO_ENTRIES } from './empty';
 import { PropProblems } from './problems';
 import { anyObject, anything, arrayOf, boolean, either, object, recordOf, ShapeCheck, string, stringMap } from './shape';
 
@@ -104,7 +105,7 @@ export function bindModel(source: unknown, context: ModelSourceContext): BoundMo
       }
     }
   }
-  const waivers = typeof config.waivers === 'object' && config.waivers !== null ? config.waivers : {};
+  const waivers = typeof config.waivers === 'object' && config.waivers !== null ? config.waivers : NO_ENTRIES;
   const claims = objectsOf(config.claims);
   return { context, config, location, uri: config.uri, volumes, initContainers, claims, waivers, problems };
 }
