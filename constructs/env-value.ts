@@ -2,7 +2,7 @@
 import { k8s } from 'cdk8s-plus-28';
 
 import { PropProblems } from './internal/problems';
-import { isConfigMapKey, isDns1123Subdomain } from './kubernetes-rules';
+import { isConfigMapKey, isDns1123Subdomain } from './kubernetes-rules/names';
 
 /** Pod fields the downward API can put in an environment variable (`EnvValue.fromField`). */
 const POD_FIELDS = [
@@ -35,18 +35,29 @@ export class EnvValue {
 
   private constructor(private readonly source: Omit<k8s.EnvVar, 'name'>) {}
 
-  /** @internal Records what is wrong with this value of the variable at `prop`. */
-  public _check(p: PropProblems, prop: string): void {
+  /**
+   * @internal Records what is wrong with this value of the variable `name` of the container env at `envProp`. A plain
+   * value has nothing to check: the path of the prop is only put together for a reference.
+   */
+  public _check(p: PropProblems, envProp: string, name: string): void {
     const from = this.source.valueFrom;
-    const ref = from?.secretKeyRef ?? from?.configMapKeyRef;
-    if (ref) {
-      const what = from?.secretKeyRef ? 'Secret' : 'ConfigMap';
-      p.check(typeof ref.name === 'string' && isDns1123Subdomain(ref.name), prop, ref.name, `must name a ${what}: a DNS-1123 subdomain`);
-      p.check(typeof ref.key === 'string' && isConfigMapKey(ref.key), `${prop} key`, ref.key, `must be a ${what} key: letters, digits, '-', '_' or '.'`);
+    if (!from) {
+      return;
     }
-    const fieldPath = from?.fieldRef?.fieldPath;
-    if (from?.fieldRef) {
-      p.check(typeof fieldPath === 'string' && (POD_FIELDS.includes(fieldPath) || LABEL_OR_ANNOTATION_FIELD.test(fieldPath)), prop, fieldPath,
+    const prop = `${envProp}.${name}`;
+    const ref = from.secretKeyRef ?? from.configMapKeyRef;
+    if (ref) {
+      const what = from.secretKeyRef ? 'Secret' : 'ConfigMap';
+      if (!(typeof ref.name === 'string' && isDns1123Subdomain(ref.name))) {
+        p.fail(prop, ref.name, `must name a ${what}: a DNS-1123 subdomain`);
+      }
+      if (!(typeof ref.key === 'string' && isConfigMapKey(ref.key))) {
+        p.fail(`${prop} key`, ref.key, `must be a ${what} key: letters, digits, '-', '_' or '.'`);
+      }
+    }
+    const fieldPath = from.fieldRef?.fieldPath;
+    if (from.fieldRef && !(typeof fieldPath === 'string' && (POD_FIELDS.includes(fieldPath) || LABEL_OR_ANNOTATION_FIELD.test(fieldPath)))) {
+      p.fail(prop, fieldPath,
         `is not a pod field the downward API offers (${POD_FIELDS.join(', ')}, metadata.labels['<key>'], metadata.annotations['<key>'])`);
     }
   }

@@ -7,6 +7,7 @@ import { ServiceMonitor } from './imports/monitoring.coreos.com';
 import { buildServingApp } from './internal/build';
 import { checkTraffic } from './internal/check-traffic';
 import { checkWorkload } from './internal/check-workload';
+import { combined, extend } from './internal/merge';
 import {
   bindModel,   BoundModel, createModelClaims, MODEL_SOURCE, modelInitContainers, ModelLocation, modelServerMounts, modelWaivers, reportModelProblems,
 } from './internal/model-binding';
@@ -146,13 +147,14 @@ function withModel(props: ModelServingAppProps, id: string, resolve: (bound: Bou
   const workload = resolve(bound);
   const modelPath = bound[0] ? (bound[0].uri ?? bound[0].context.mountPath) : undefined;
   // A bad name is reported as model.env alone, not again as an env name.
-  const env = model?.env !== undefined && isEnvVarName(model.env) && modelPath !== undefined ? { [model.env]: EnvValue.fromValue(modelPath) } : {};
-  return {
-    ...workload,
-    server: { ...workload.server, env: { ...workload.server.env, ...env } },
+  const env = model?.env !== undefined && isEnvVarName(model.env) && modelPath !== undefined
+    ? { [model.env]: EnvValue.fromValue(modelPath) } : undefined;
+  // `resolve` made the workload for this spec alone: it takes the model in place.
+  return extend(workload, {
+    server: { ...workload.server, env: combined(workload.server.env, env) },
     modelPath,
     bound,
-  };
+  });
 }
 
 function checkModel(p: PropProblems, spec: ModelServingInternalSpec, props: ModelServingAppProps): void {

@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { createHash } from 'crypto';
 
 import { EnvValue } from './env-value';
 import { ServiceMonitor } from './imports/monitoring.coreos.com';
@@ -8,14 +7,16 @@ import { buildServingApp } from './internal/build';
 import { checkTraffic } from './internal/check-traffic';
 import { checkWorkload } from './internal/check-workload';
 import { ConstructMount } from './internal/construct-mount';
+import { combined, extend, merge } from './internal/merge';
 import {
   bindModel,   BoundModel, createModelClaims, MODEL_SOURCE, modelInitContainers, ModelLocation, modelServerMounts, modelWaivers, reportModelProblems,
 } from './internal/model-binding';
 import { Pipeline, resolveChecked } from './internal/pipeline';
 import { PropProblems } from './internal/problems';
 import { AUTOSCALING, RESOURCES, WORKLOAD_FIELDS } from './internal/prop-shapes';
-import { withMetrics } from './internal/resolve-traffic';
+import { metricsChanges } from './internal/resolve-traffic';
 import { resolveWorkload } from './internal/resolve-workload';
+import { sha256Hex } from './internal/sha256';
 import { arrayOf, boolean, number, object, string, stringMap } from './internal/shape';
 import { ModelSource } from './model-source';
 import { ModelServer } from './model-sources/context';
@@ -155,10 +156,8 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
   const monitoring = props.monitoring ?? props.metrics !== undefined;
   const config = tfConfigFiles({ models: single ? undefined : models, monitoring, metricsPath: props.metrics?.path, batching: props.batching });
   const configMapName = `${name}-config`;
-  const configData = {
-    ...(single && models[0] ? { MODEL_NAME: models[0].name, MODEL_BASE_PATH: parentOf(models[0].basePath) } : {}),
-    ...config.files,
-  };
+  const configData = combined(single && models[0] ? { MODEL_NAME: models[0].name, MODEL_BASE_PATH: parentOf(models[0].basePath) } : undefined,
+    config.files);
   const files = Object.keys(config.files);
   const configMount: { [path: string]: Mount } = files.length > 0 ? {
     [TF_CONFIG_DIR]: new ConstructMount('tf-serving-config', { configMap: { name: configMapName, items: files.map(key => ({ key, path: key })) } }, true),
@@ -181,7 +180,7 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
     // Explicit keys rather than envFrom: the ConfigMap also holds the configuration files.
     ownEnv: single ? modelEnvOf(configMapName) : undefined,
     reservedEnv: MODEL_ENV,
-    ownMounts: { ...modelServerMounts(bound), ...configMount },
+    ownMounts: combined(modelServerMounts(bound), configMount),
     ownInitContainers: modelInitContainers(bound),
     ownAnnotations: modelWaivers(bound),
     ownPodAnnotations: {
@@ -189,24 +188,23 @@ function resolveTfServing(props: TfServingAppProps, id: string): TfServingIntern
       [CONFIG_HASH_ANNOTATION]: hashOf(configData),
     },
   });
-  const args = [...config.args, ...workload.server.args ?? []];
+  const args = config.args.concat(workload.server.args ?? []);
   // TF Serving serves its metrics on the REST port, so the ServiceMonitor scrapes the port named http.
   const metrics = { ...props.metrics, port: props.metrics?.port ?? TF_SERVING_REST_PORT };
-  const measured = monitoring ? withMetrics(workload, metrics, PROMETHEUS_PATH) : workload;
-  return {
-    ...measured,
+  // The workload was made for this spec alone: it takes the metrics and the settings of TF Serving in place, the metrics'
+  // keys first, as withMetrics and a copy would have them.
+  return extend(workload, merge(monitoring ? metricsChanges(workload, metrics, PROMETHEUS_PATH) : undefined, {
     // The image's entrypoint passes its arguments on to tensorflow_model_server, after its own flags.
     server: { ...workload.server, args: args.length > 0 ? args : undefined },
-    service: {
-      ...workload.service,
+    service: merge(workload.service, {
       additionalPorts: [{ name: 'grpc', port: props.service?.grpcPort ?? TF_SERVING_GRPC_PORT, nodePort: props.service?.grpcNodePort }],
-    },
+    }),
     modelName,
     models,
     configData,
     bound,
     listProblems,
-  };
+  }));
 }
 
 /**
@@ -241,7 +239,7 @@ export class TfServingApp extends Construct {
     this.name = spec.name;
     this.modelName = spec.modelName;
     this.configMap = new k8s.KubeConfigMap(this, 'config', {
-      metadata: { name: `${spec.name}-config`, namespace: spec.namespace, labels: { ...spec.labels } },
+      metadata: { name: `${spec.name}-config`, namespace: spec.namespace, labels: spec.labels },
       data: { ...spec.configData },
     });
     this.claims = createModelClaims(this, spec, spec.bound);
@@ -265,7 +263,7 @@ function modelEnvOf(configMapName: string): { [name: string]: EnvValue } {
 }
 
 function hashOf(data: Record<string, string>): string {
-  return createHash('sha256').update(JSON.stringify(data)).digest('hex').slice(0, 16);
+  return sha256Hex(JSON.stringify(data)).slice(0, 16);
 }
 
 function parentOf(path: string): string {
@@ -312,9 +310,18 @@ function checkLocation(p: PropProblems, model: BoundModel, image: string, single
 
 /** A flag the construct passes itself, given again in `args`, would leave TF Serving to pick one of the two. */
 function checkOwnFlags(p: PropProblems, given: readonly string[] | undefined, all: readonly string[]): void {
-  const own = all.slice(0, all.length - (given?.length ?? 0)).map(flag => flag.split('=')[0]);
-  (given ?? []).forEach((arg, i) => {
-    const flag = typeof arg === 'string' ? arg.split('=')[0] : arg;
-    p.check(!own.includes(flag), `args[${i}]`, arg, 'is set by the construct itself; use the matching prop (models, monitoring or batching) instead');
+  if (given === undefined || given.length === 0) {
+    return;
+  }
+  const own = all.slice(0, all.length - given.length).map(flagOf);
+  given.forEach((arg, i) => {
+    if (own.includes(typeof arg === 'string' ? flagOf(arg) : arg)) {
+      p.fail(`args[${i}]`, arg, 'is set by the construct itself; use the matching prop (models, monitoring or batching) instead');
+    }
   });
+}
+
+function flagOf(arg: string): string {
+  const equals = arg.indexOf('=');
+  return equals === -1 ? arg : arg.slice(0, equals);
 }

@@ -2,11 +2,12 @@
 import { Construct } from 'constructs';
 
 import { ServingWorkloadSpec } from '../serving-spec';
+import { merge } from './merge';
 import { buildTraffic, TrafficObjects } from './render-traffic';
 import { buildServingWorkload, ServingWorkloadObjects } from './render-workload';
 
 export type ServingAppObjects = ServingWorkloadObjects & TrafficObjects;
 
 export function buildServingApp(scope: Construct, spec: ServingWorkloadSpec): ServingAppObjects {
-  return { ...buildServingWorkload(scope, spec), ...buildTraffic(scope, spec) };
+  return merge(buildServingWorkload(scope, spec), buildTraffic(scope, spec));
 }

@@ -1,6 +1,7 @@
 // Identity shared by the serving constructs: name, namespace, recommended labels and the selector.
-import { isLabelValue, parseImage } from '../kubernetes-rules';
+import { isLabelValue } from '../kubernetes-rules/names';
 import { appLabels, selectorLabels } from './labels';
+import { parseImageOnce } from './remembered-rules';
 
 /** Name, namespace and labels shared by all objects of one app. */
 export interface ObjectIdentity {
@@ -11,7 +12,7 @@ export interface ObjectIdentity {
 }
 
 export function appIdentity(name: string, namespace: string | undefined, image: string, component: string, partOf?: string): ObjectIdentity {
-  const parsed = typeof image === 'string' ? parseImage(image) : 'no image';
+  const parsed = typeof image === 'string' ? parseImageOnce(image) : 'no image';
   const tag = typeof parsed === 'string' ? undefined : parsed.tag;
   return {
     name,

@@ -6,13 +6,14 @@ import { Construct } from 'constructs';
 
 import { AdditionalContainerProps } from '../container-props';
 import { EnvValue } from '../env-value';
-import { VOLUME_RULES, volumeWaiverValue, waiverAnnotation } from '../kubernetes-rules';
+import { VOLUME_RULES, volumeWaiverValue, waiverAnnotation } from '../kubernetes-rules/waiver-keys';
 import { ModelClaim, ModelInitContainer, ModelSourceConfig, ModelSourceContext } from '../model-sources/context';
 import { Mount } from '../mount';
 import { ResourceRange, ResourcesProps } from '../serving-props';
 import { ServingWorkloadSpec } from '../serving-spec';
+import { NO_ENTRIES } from './empty';
 import { PropProblems } from './problems';
-import { anyObject, arrayOf, boolean, either, object, recordOf, ShapeCheck, string, stringMap } from './shape';
+import { anyObject, anything, arrayOf, boolean, either, object, recordOf, ShapeCheck, string, stringMap } from './shape';
 
 /** Where a bound model is, for the server. */
 export enum ModelLocation {
@@ -55,7 +56,7 @@ const CONFIG: ShapeCheck = object<ModelSourceConfig>({
   volumes: arrayOf(anyObject),
   initContainers: arrayOf(object<ModelInitContainer>({
     name: string, image: string, command: arrayOf(string), args: arrayOf(string),
-    env: recordOf(either('a string or an EnvValue', { accepts: v => typeof v === 'string' || v instanceof EnvValue, check: () => undefined })),
+    env: recordOf(either('a string or an EnvValue', { accepts: v => typeof v === 'string' || v instanceof EnvValue, check: anything })),
     resources: object<ResourcesProps>({ cpu: range, memory: range, gpu: anyObject, ephemeralStorage: range }),
     volumeMounts: stringMap,
   })),
@@ -72,54 +73,99 @@ function listOf<T>(value: T[] | undefined): T[] {
 
 /** Asks the source for its pod pieces. Never throws: what goes wrong becomes a problem for the check step. */
 export function bindModel(source: unknown, context: ModelSourceContext): BoundModel {
-  const empty = { context, location: ModelLocation.VOLUME, volumes: [], initContainers: [], claims: [], waivers: {} };
   const bind = (source as { bind?: unknown } | undefined)?.bind;
   if (typeof bind !== 'function') {
-    return { ...empty, problems: [`${context.prop} ${source === undefined ? '(unset)' : JSON.stringify(source)} must be ${SOURCE_EXPECTED}`] };
+    return unbound(context, `${context.prop} ${source === undefined ? '(unset)' : JSON.stringify(source)} must be ${SOURCE_EXPECTED}`);
   }
   let config: ModelSourceConfig;
   try {
     config = bind.call(source, context);
   } catch (e) {
-    return { ...empty, problems: [`${context.prop} could not be bound: ${e instanceof Error ? e.message : String(e)}`] };
+    return unbound(context, `${context.prop} could not be bound: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (typeof config !== 'object' || config === null) {
-    return { ...empty, problems: [`${context.prop} bind() must return an object ({ volumes?, initContainers?, claims?, uri?, inImage?, waivers? })`] };
+    return unbound(context, `${context.prop} bind() must return an object ({ volumes?, initContainers?, claims?, uri?, inImage?, waivers? })`);
   }
-  const volumes = listOf(config.volumes).filter(v => typeof v === 'object' && v !== null);
+  const volumes = objectsOf(config.volumes);
   const location = config.uri !== undefined ? ModelLocation.URI : config.inImage ? ModelLocation.IMAGE : ModelLocation.VOLUME;
   const problems = listOf(config.problems).map(String);
-  if (problems.length === 0 && location === ModelLocation.VOLUME && !volumes.some(v => v.name === context.volumeName)) {
+  if (problems.length === 0 && location === ModelLocation.VOLUME && !hasVolume(volumes, context.volumeName)) {
     problems.push(`${context.prop} gives no volume named '${context.volumeName}', no uri and no inImage: the server would find no model`);
   }
-  const initContainers = listOf(config.initContainers).filter(c => typeof c === 'object' && c !== null);
-  initContainers.forEach((c, i) => {
-    for (const [path, name] of Object.entries(typeof c.volumeMounts === 'object' && c.volumeMounts !== null ? c.volumeMounts : {})) {
-      if (!volumes.some(v => v.name === name)) {
+  const initContainers = objectsOf(config.initContainers);
+  for (let i = 0; i < initContainers.length; i++) {
+    const volumeMounts = initContainers[i].volumeMounts;
+    if (typeof volumeMounts !== 'object' || volumeMounts === null) {
+      continue;
+    }
+    for (const path in volumeMounts) {
+      const name = volumeMounts[path];
+      if (Object.hasOwn(volumeMounts, path) && !hasVolume(volumes, name)) {
         problems.push(`${context.prop} initContainers[${i}].volumeMounts['${path}'] '${name}' names none of the source's volumes`);
       }
     }
-  });
-  const waivers = typeof config.waivers === 'object' && config.waivers !== null ? config.waivers : {};
-  const claims = listOf(config.claims).filter(c => typeof c === 'object' && c !== null);
+  }
+  const waivers = typeof config.waivers === 'object' && config.waivers !== null ? config.waivers : NO_ENTRIES;
+  const claims = objectsOf(config.claims);
   return { context, config, location, uri: config.uri, volumes, initContainers, claims, waivers, problems };
 }
 
-export function reportModelProblems(p: PropProblems, models: BoundModel[]): void {
-  models.forEach(m => {
-    CONFIG(m.config, `${m.context.prop} bind()`, p);
-    m.problems.forEach(problem => p.add(problem));
-  });
-  const volumes = new Set<string>();
-  const claims = new Set<string>();
-  for (const model of models) {
-    for (const name of model.claims.map(c => c.name)) {
-      p.check(!claims.has(name), `${model.context.prop} claim`, name, 'is created for another model too; give each model its own claim');
-      claims.add(name);
+/** A source that gave nothing to mount, with why. */
+function unbound(context: ModelSourceContext, problem: string): BoundModel {
+  return { context, location: ModelLocation.VOLUME, volumes: [], initContainers: [], claims: [], waivers: {}, problems: [problem] };
+}
+
+/** The objects of a list the source returned: its other entries are left for the check of its shape to report. */
+function objectsOf<T>(value: T[] | undefined): T[] {
+  const list = listOf(value);
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    if (typeof item !== 'object' || item === null) {
+      return list.filter(i => typeof i === 'object' && i !== null);
     }
-    for (const name of model.volumes.map(v => v.name)) {
-      p.check(!volumes.has(name), `${model.context.prop} volume`, name, 'is also a volume of another model');
-      volumes.add(name);
+  }
+  return list;
+}
+
+function hasVolume(volumes: readonly k8s.Volume[], name: string): boolean {
+  return volumeNamed(volumes, name) !== undefined;
+}
+
+function volumeNamed(volumes: readonly k8s.Volume[], name: string): k8s.Volume | undefined {
+  for (let i = 0; i < volumes.length; i++) {
+    if (volumes[i].name === name) {
+      return volumes[i];
+    }
+  }
+  return undefined;
+}
+
+export function reportModelProblems(p: PropProblems, models: BoundModel[]): void {
+  for (let i = 0; i < models.length; i++) {
+    const m = models[i];
+    CONFIG(m.config, `${m.context.prop} bind()`, p);
+    for (let j = 0; j < m.problems.length; j++) {
+      p.add(m.problems[j]);
+    }
+  }
+  // A few names per app: arrays cost less to make than Sets.
+  const volumes: string[] = [];
+  const claims: string[] = [];
+  for (let i = 0; i < models.length; i++) {
+    const model = models[i];
+    for (let j = 0; j < model.claims.length; j++) {
+      const name = model.claims[j].name;
+      if (claims.includes(name)) {
+        p.fail(`${model.context.prop} claim`, name, 'is created for another model too; give each model its own claim');
+      }
+      claims.push(name);
+    }
+    for (let j = 0; j < model.volumes.length; j++) {
+      const name = model.volumes[j].name;
+      if (volumes.includes(name)) {
+        p.fail(`${model.context.prop} volume`, name, 'is also a volume of another model');
+      }
+      volumes.push(name);
     }
   }
 }
@@ -144,16 +190,28 @@ class ModelVolumeMount extends Mount {
 }
 
 function mountOf(model: BoundModel, volumeName: string, readOnly: boolean): Mount {
-  const found = model.volumes.find(v => v.name === volumeName);
-  const volume = Object.fromEntries(Object.entries(found ?? { emptyDir: {} }).filter(([key]) => key !== 'name'));
+  const found = volumeNamed(model.volumes, volumeName);
+  if (!found) {
+    return new ModelVolumeMount(volumeName, { emptyDir: {} }, readOnly);
+  }
+  // The entries Object.entries would list, without the list.
+  const volume: { [key: string]: unknown } = {};
+  for (const key in found) {
+    if (key !== 'name' && Object.hasOwn(found, key)) {
+      volume[key] = found[key as keyof k8s.Volume];
+    }
+  }
   return new ModelVolumeMount(volumeName, volume, readOnly);
 }
 
 /** The server's read-only mount of each model on a volume, by path. */
 export function modelServerMounts(models: BoundModel[]): { [path: string]: Mount } {
   const mounts: { [path: string]: Mount } = {};
-  for (const model of models.filter(m => m.location === ModelLocation.VOLUME)) {
-    mounts[model.context.mountPath] = mountOf(model, model.context.volumeName, true);
+  for (let i = 0; i < models.length; i++) {
+    const model = models[i];
+    if (model.location === ModelLocation.VOLUME) {
+      mounts[model.context.mountPath] = mountOf(model, model.context.volumeName, true);
+    }
   }
   return mounts;
 }
@@ -163,16 +221,33 @@ export function modelServerMounts(models: BoundModel[]): { [path: string]: Mount
  * checks, security context, writable paths and default resources), to run before the user's, who may need the model.
  */
 export function modelInitContainers(models: BoundModel[]): Array<{ container: AdditionalContainerProps; propPrefix: string }> {
-  return models.flatMap(model => model.initContainers.map((c, i) => {
-    const mounts: { [path: string]: Mount } = {};
-    for (const [path, volumeName] of Object.entries(c.volumeMounts ?? {})) {
-      mounts[path] = mountOf(model, volumeName, false);
+  const containers: Array<{ container: AdditionalContainerProps; propPrefix: string }> = [];
+  for (let m = 0; m < models.length; m++) {
+    const model = models[m];
+    // The init containers of a model that write one volume share its Mount, as they share the volume.
+    const writable = new Map<string, Mount>();
+    for (let i = 0; i < model.initContainers.length; i++) {
+      const c = model.initContainers[i];
+      const mounts: { [path: string]: Mount } = {};
+      const volumeMounts = c.volumeMounts ?? {};
+      for (const path in volumeMounts) {
+        if (Object.hasOwn(volumeMounts, path)) {
+          const volumeName = volumeMounts[path];
+          let mount = writable.get(volumeName);
+          if (mount === undefined) {
+            mount = mountOf(model, volumeName, false);
+            writable.set(volumeName, mount);
+          }
+          mounts[path] = mount;
+        }
+      }
+      const container: AdditionalContainerProps = {
+        name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, resources: c.resources, mounts,
+      };
+      containers.push({ container, propPrefix: `${model.context.prop} initContainers[${i}].` });
     }
-    const container: AdditionalContainerProps = {
-      name: c.name, image: c.image, command: c.command, args: c.args, env: c.env, resources: c.resources, mounts,
-    };
-    return { container, propPrefix: `${model.context.prop} initContainers[${i}].` };
-  }));
+  }
+  return containers;
 }
 
 /**
@@ -181,7 +256,8 @@ export function modelInitContainers(models: BoundModel[]): Array<{ container: Ad
  */
 export function modelWaivers(models: BoundModel[]): { [key: string]: string } {
   const byRule = new Map<string, { reason: string; volumes: string[] }>();
-  for (const model of models) {
+  for (let i = 0; i < models.length; i++) {
+    const model = models[i];
     for (const [ruleId, reason] of Object.entries(model.waivers)) {
       const waiver = byRule.get(ruleId) ?? { reason, volumes: [] };
       waiver.volumes.push(...model.volumes.map(v => v.name));
@@ -189,6 +265,9 @@ export function modelWaivers(models: BoundModel[]): { [key: string]: string } {
     }
   }
   const annotations: { [key: string]: string } = {};
+  if (byRule.size === 0) {
+    return annotations;
+  }
   for (const [ruleId, { reason, volumes }] of byRule) {
     if (!VOLUME_RULES.includes(ruleId)) {
       annotations[waiverAnnotation(ruleId)] = reason;
@@ -203,7 +282,7 @@ export function modelWaivers(models: BoundModel[]): { [key: string]: string } {
 /** The PersistentVolumeClaims the sources ask for, in the app's namespace with its labels. */
 export function createModelClaims(scope: Construct, spec: ServingWorkloadSpec, models: BoundModel[]): k8s.KubePersistentVolumeClaim[] {
   return models.flatMap(m => m.claims).map(claim => new k8s.KubePersistentVolumeClaim(scope, `claim-${claim.name}`, {
-    metadata: { name: claim.name, namespace: spec.namespace, labels: { ...spec.labels } },
+    metadata: { name: claim.name, namespace: spec.namespace, labels: spec.labels },
     spec: {
       accessModes: claim.accessModes,
       storageClassName: claim.storageClassName,

@@ -1,28 +1,43 @@
 // Renders the pod template of a resolved workload: containers, volumes, identity and placement.
 import { k8s } from 'cdk8s-plus-28';
-import { createHash } from 'crypto';
 
 import { Mount } from '../mount';
 import { ResolvedContainer, ServingWorkloadSpec } from '../serving-spec';
+import { isEmptyMap } from './empty';
+import { memoize } from './memo';
+import { combined } from './merge';
 import { containerProbes } from './probes';
 import { resourceRequirements } from './resources';
 import { containerSecurityContext, podSecurityContext } from './security';
+import { sha256Hex } from './sha256';
 
 export function renderPodTemplate(spec: ServingWorkloadSpec): k8s.PodTemplateSpec {
-  const containers = [spec.server, ...spec.initContainers, ...spec.sidecars];
+  const containers = [spec.server].concat(spec.initContainers, spec.sidecars);
   const volumes = new PodVolumes(containers);
-  const render = (c: ResolvedContainer) => renderContainer(spec, c, volumes);
-  const annotations = nonEmptyMap(spec.podAnnotations) ? { ...spec.podAnnotations, ...spec.ownPodAnnotations } : spec.ownPodAnnotations;
+  // Every container of the pod runs with the same context: one object serves them all.
+  const securityContext = containerSecurityContext(spec.security);
+  const containerPorts: number[] = [];
+  for (let i = 0; i < containers.length; i++) {
+    const ports = containers[i].ports;
+    for (let j = 0; j < ports.length; j++) {
+      containerPorts.push(ports[j].containerPort);
+    }
+  }
+  const rendered = [renderContainer(spec.server, volumes, securityContext)];
+  for (let i = 0; i < spec.sidecars.length; i++) {
+    rendered.push(renderContainer(spec.sidecars[i], volumes, securityContext));
+  }
+  const annotations = combined(spec.podAnnotations, spec.ownPodAnnotations);
   return {
     metadata: {
-      labels: nonEmptyMap(spec.podLabels) ? { ...spec.podLabels, ...spec.labels } : spec.labels,
+      labels: combined(spec.podLabels, spec.labels),
       annotations: nonEmptyMap(annotations),
     },
     spec: {
       serviceAccountName: spec.serviceAccount.name,
       automountServiceAccountToken: spec.serviceAccount.automountToken !== undefined,
       enableServiceLinks: false,
-      imagePullSecrets: nonEmpty(spec.imagePullSecrets.map(name => ({ name }))),
+      imagePullSecrets: spec.imagePullSecrets.length > 0 ? spec.imagePullSecrets.map(name => ({ name })) : undefined,
       priorityClassName: spec.priorityClassName,
       nodeSelector: nonEmptyMap(spec.nodeSelector),
       tolerations: nonEmpty(spec.tolerations),
@@ -35,35 +50,48 @@ export function renderPodTemplate(spec: ServingWorkloadSpec): k8s.PodTemplateSpe
         // Counts only the pods of one ReplicaSet, so a rollout's old pods do not skew the new ones.
         matchLabelKeys: ['pod-template-hash'],
       }] : undefined,
-      securityContext: podSecurityContext(spec.security, containers.flatMap(c => c.ports.map(p => p.containerPort))),
-      initContainers: nonEmpty(spec.initContainers.map(render)),
-      containers: [spec.server, ...spec.sidecars].map(render),
+      securityContext: podSecurityContext(spec.security, containerPorts),
+      initContainers: spec.initContainers.length > 0 ? spec.initContainers.map(c => renderContainer(c, volumes, securityContext)) : undefined,
+      containers: rendered,
       volumes: nonEmpty(volumes.volumes),
     },
   };
 }
 
-function renderContainer(spec: ServingWorkloadSpec, c: ResolvedContainer, volumes: PodVolumes): k8s.Container {
+function renderContainer(c: ResolvedContainer, volumes: PodVolumes, securityContext: k8s.SecurityContext): k8s.Container {
   const probes = containerProbes(c.probes, c.ports[0]?.name);
+  // The env and the mounts, kept in the Deployment until synth, are made at their size by map (push would leave room
+  // for 16); the loops run by index: in code not yet optimized, for...of and Object.entries allocate as they go.
+  const envNames = Object.keys(c.env);
+  const env = envNames.map(name => c.env[name]._toEnvVar(name));
+  let envFrom: k8s.EnvFromSource[] | undefined;
+  if (c.envFromConfigMaps.length > 0 || c.envFromSecrets.length > 0) {
+    envFrom = [];
+    for (let i = 0; i < c.envFromConfigMaps.length; i++) {
+      envFrom.push({ configMapRef: { name: c.envFromConfigMaps[i] } });
+    }
+    for (let i = 0; i < c.envFromSecrets.length; i++) {
+      envFrom.push({ secretRef: { name: c.envFromSecrets[i] } });
+    }
+  }
+  const volumeMounts = Object.keys(c.mounts).map(mountPath => {
+    const mount = c.mounts[mountPath];
+    return { name: volumes.nameOf(mount), mountPath, readOnly: mount._readOnly || undefined };
+  });
   return {
     name: c.name,
     image: c.image,
     command: c.command && nonEmpty(c.command),
     args: c.args && nonEmpty(c.args),
-    ports: nonEmpty(c.ports.map(p => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' }))),
-    env: nonEmpty(Object.entries(c.env).map(([name, value]) => value._toEnvVar(name))),
-    envFrom: nonEmpty([
-      ...c.envFromConfigMaps.map(name => ({ configMapRef: { name } })),
-      ...c.envFromSecrets.map(name => ({ secretRef: { name } })),
-    ]),
+    ports: c.ports.length > 0 ? c.ports.map(p => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })) : undefined,
+    env: nonEmpty(env),
+    envFrom,
     resources: resourceRequirements(c.resources),
     startupProbe: probes.startupProbe,
     readinessProbe: probes.readinessProbe,
     livenessProbe: probes.livenessProbe,
-    securityContext: containerSecurityContext(spec.security),
-    volumeMounts: nonEmpty(Object.entries(c.mounts).map(([mountPath, mount]) => ({
-      name: volumes.nameOf(mount), mountPath, readOnly: mount._readOnly || undefined,
-    }))),
+    securityContext,
+    volumeMounts: nonEmpty(volumeMounts),
   };
 }
 
@@ -71,14 +99,18 @@ function renderContainer(spec: ServingWorkloadSpec, c: ResolvedContainer, volume
 class PodVolumes {
   public readonly volumes: k8s.Volume[] = [];
   private readonly names = new Map<Mount | string, string>();
+  private readonly taken = new Set<string>();
 
   constructor(containers: ResolvedContainer[]) {
-    for (const c of containers) {
-      for (const [path, mount] of Object.entries(c.mounts)) {
+    for (let i = 0; i < containers.length; i++) {
+      const mounts = containers[i].mounts;
+      for (const path in mounts) {
+        const mount = mounts[path];
         const key = mount._shareKey ?? mount;
         if (!this.names.has(key)) {
           const name = this.freeName(mount._volumeName ?? volumeNameOf(path));
           this.names.set(key, name);
+          this.taken.add(name);
           this.volumes.push({ name, ...mount._volume() });
         }
       }
@@ -90,20 +122,19 @@ class PodVolumes {
   }
 
   private freeName(wanted: string): string {
-    const taken = new Set(this.volumes.map(v => v.name));
     let name = wanted;
-    for (let i = 2; taken.has(name); i++) {
+    for (let i = 2; this.taken.has(name); i++) {
       name = `${wanted.slice(0, 60)}-${i}`;
     }
     return name;
   }
 }
 
-/** `/etc/tls` becomes `etc-tls`: a DNS-1123 label, shortened with a hash when the path is long. */
-function volumeNameOf(path: string): string {
+/** `/etc/tls` becomes `etc-tls`: a DNS-1123 label, shortened with a hash when the path is long. Apps repeat their paths. */
+const volumeNameOf = memoize((path: string): string => {
   const name = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
-  return name.length <= 63 ? name : `${name.slice(0, 54).replace(/-+$/, '')}-${createHash('sha256').update(path).digest('hex').slice(0, 8)}`;
-}
+  return name.length <= 63 ? name : `${name.slice(0, 54).replace(/-+$/, '')}-${sha256Hex(path).slice(0, 8)}`;
+});
 
 /** The items, or undefined for none; the rendered objects only read them. */
 export function nonEmpty<T>(items: readonly T[]): T[] | undefined {
@@ -111,8 +142,5 @@ export function nonEmpty<T>(items: readonly T[]): T[] | undefined {
 }
 
 export function nonEmptyMap(map: { readonly [key: string]: string }): { readonly [key: string]: string } | undefined {
-  for (const _ in map) {
-    return map;
-  }
-  return undefined;
+  return isEmptyMap(map) ? undefined : map;
 }

@@ -24,9 +24,14 @@ export class PropProblems {
   /** Records `<prop> <value> <rule>` unless `ok` holds. */
   public check(ok: boolean, prop: string, value: unknown, rule: string): boolean {
     if (!ok) {
-      this.add(`${prop} ${describe(value)} ${rule}`);
+      this.fail(prop, value, rule);
     }
     return ok;
+  }
+
+  /** Records `<prop> <value> <rule>`: for checks that only build the prop's path or the rule once the value failed. */
+  public fail(prop: string, value: unknown, rule: string): void {
+    this.add(`${prop} ${describe(value)} ${rule}`);
   }
 
   /** Records a problem phrased in full by the caller. */

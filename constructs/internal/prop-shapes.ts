@@ -14,7 +14,7 @@ import {
 import { TopologySpreadProps } from '../topology-spread-props';
 import { CanaryProps, GatewayParentRef, GatewayProps, MetricsProps } from '../traffic-props';
 import {
-  anyObject, arrayOf, boolean, either, Fields, instanceOf, number, numberOrString, object, recordOf, string, stringMap,
+  anyObject, anything, arrayOf, boolean, either, Fields, instanceOf, number, numberOrString, object, recordOf, string, stringMap,
 } from './shape';
 
 const strings = arrayOf(string);
@@ -33,7 +33,7 @@ const probes = object<ProbesProps>({ startup: probe, readiness: probe, liveness:
 
 const env = recordOf(either('a string or an EnvValue',
   { accepts: isString, check: string },
-  { accepts: v => v instanceof EnvValue, check: () => undefined }));
+  { accepts: v => v instanceof EnvValue, check: anything }));
 const mounts = recordOf(instanceOf(Mount, 'a Mount (Mount.secret, Mount.configMap, Mount.claim, Mount.memory or Mount.emptyDir)'));
 
 const port = object<ContainerPort>({ name: string, containerPort: number });

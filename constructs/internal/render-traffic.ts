@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { HttpRoute, HttpRouteSpecRulesBackendRefs, HttpRouteSpecRulesMatchesPathType } from '../imports/gateway.networking.k8s.io';
 import { ServiceMonitor } from '../imports/monitoring.coreos.com';
 import { ServingWorkloadSpec } from '../serving-spec';
+import { merge } from './merge';
 import { registerAppName } from './name-registry';
 import { createDeployment, createDisruptionBudget, createIngress, createService, metadata } from './render-workload';
 
@@ -77,7 +78,7 @@ function createServiceMonitor(scope: Construct, spec: ServingWorkloadSpec): Serv
   const metrics = spec.metrics!;
   const meta = metadata(spec);
   return new ServiceMonitor(scope, 'service-monitor', {
-    metadata: { ...meta, labels: { ...metrics.labels, ...meta.labels } },
+    metadata: { ...meta, labels: merge(metrics.labels, meta.labels) },
     spec: {
       selector: { matchLabels: { 'app.kubernetes.io/name': spec.selector['app.kubernetes.io/name'] } },
       endpoints: [{ port: metrics.portName, path: metrics.path, interval: metrics.interval }],

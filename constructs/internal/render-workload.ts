@@ -5,6 +5,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 
 import { ResolvedIngress, ServingWorkloadSpec } from '../serving-spec';
+import { combined } from './merge';
 import { registerAppName } from './name-registry';
 import { nonEmptyMap, renderPodTemplate } from './pod';
 import { securityWaivers } from './security';
@@ -36,21 +37,25 @@ export function buildServingWorkload(scope: Construct, spec: ServingWorkloadSpec
   };
 }
 
+/**
+ * The metadata of an object of the app. Its labels are the spec's own object: ApiObject copies the labels it is given
+ * (and at synth renders its copy), so a copy here would only be one more object per ApiObject kept until synth.
+ */
 export function metadata(spec: ServingWorkloadSpec, annotations?: { readonly [key: string]: string }): k8s.ObjectMeta {
-  return { name: spec.name, namespace: spec.namespace, labels: { ...spec.labels }, annotations: annotations && nonEmptyMap(annotations) };
+  return { name: spec.name, namespace: spec.namespace, labels: spec.labels, annotations: annotations && nonEmptyMap(annotations) };
 }
 
 function createServiceAccount(scope: Construct, spec: ServingWorkloadSpec): k8s.KubeServiceAccount {
   const create = spec.serviceAccount.create;
   return new k8s.KubeServiceAccount(scope, 'service-account', {
-    metadata: { ...metadata(spec, create?.annotations), labels: { ...create?.labels, ...spec.labels } },
+    metadata: { ...metadata(spec, create?.annotations), labels: combined(create?.labels, spec.labels) },
     automountServiceAccountToken: spec.serviceAccount.automountToken !== undefined,
   });
 }
 
 export function createDeployment(scope: Construct, spec: ServingWorkloadSpec, id = 'deployment'): k8s.KubeDeployment {
   const rollingUpdate = spec.rollingUpdate;
-  const annotations = { ...spec.annotations, ...spec.ownAnnotations, ...securityWaivers(spec.security, spec.serviceAccount.automountToken) };
+  const annotations = combined(combined(spec.annotations, spec.ownAnnotations), securityWaivers(spec.security, spec.serviceAccount.automountToken));
   return new k8s.KubeDeployment(scope, id, {
     metadata: metadata(spec, annotations),
     spec: {
@@ -107,12 +112,6 @@ function createAutoscaler(scope: Construct, spec: ServingWorkloadSpec): k8s.Kube
   const autoscaling = spec.autoscaling!;
   // With sidecars, pod utilization would mix in their requests: target the server container alone.
   const container = spec.sidecars.length > 0 ? spec.server.name : undefined;
-  const utilization = (name: string, averageUtilization: number): k8s.MetricSpecV2 => {
-    const target = { type: 'Utilization', averageUtilization };
-    return container
-      ? { type: 'ContainerResource', containerResource: { name, container, target } }
-      : { type: 'Resource', resource: { name, target } };
-  };
   return new k8s.KubeHorizontalPodAutoscalerV2(scope, 'autoscaler', {
     metadata: metadata(spec),
     spec: {
@@ -120,11 +119,18 @@ function createAutoscaler(scope: Construct, spec: ServingWorkloadSpec): k8s.Kube
       minReplicas: autoscaling.minReplicas,
       maxReplicas: autoscaling.maxReplicas,
       metrics: [
-        ...(autoscaling.cpuUtilization !== undefined ? [utilization('cpu', autoscaling.cpuUtilization)] : []),
-        ...(autoscaling.memoryUtilization !== undefined ? [utilization('memory', autoscaling.memoryUtilization)] : []),
+        ...(autoscaling.cpuUtilization !== undefined ? [utilization('cpu', autoscaling.cpuUtilization, container)] : []),
+        ...(autoscaling.memoryUtilization !== undefined ? [utilization('memory', autoscaling.memoryUtilization, container)] : []),
       ],
     },
   });
+}
+
+function utilization(name: string, averageUtilization: number, container: string | undefined): k8s.MetricSpecV2 {
+  const target = { type: 'Utilization', averageUtilization };
+  return container
+    ? { type: 'ContainerResource', containerResource: { name, container, target } }
+    : { type: 'Resource', resource: { name, target } };
 }
 
 /**

@@ -6,7 +6,12 @@ import { ProbeOptions, ProbesProps } from '../probe-props';
 import { ResourcesProps } from '../serving-props';
 import { ResolvedContainer, ResolvedProbe, ResolvedProbes } from '../serving-spec';
 import { NO_ENTRIES, NO_ITEMS } from './empty';
+import { memoize } from './memo';
+import { copy, merge } from './merge';
 import { resolveResources, ResourceDefaults } from './resources';
+
+/** EnvValues are immutable: apps that set a variable to the same string share one. */
+const plainValue = memoize(EnvValue.fromValue);
 
 /** With a 5 s period, 60 failures give a model 5 minutes to load before the pod is restarted. */
 const STARTUP = { periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 2 };
@@ -14,6 +19,8 @@ const STEADY = { periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 2 };
 /** What a container needs that its props do not say. */
 export interface ContainerDefaults {
   readonly name: string;
+  /** The server's image, which its construct decides; other containers take the image of their props. */
+  readonly image?: string;
   readonly propPrefix: string;
   readonly ports: ContainerPort[];
   readonly resources: ResourceDefaults;
@@ -46,22 +53,27 @@ export interface ContainerProps {
 export function resolveContainer(props: ContainerProps, defaults: ContainerDefaults): ResolvedContainer {
   let env: { [name: string]: EnvValue } = defaults.ownEnv ?? NO_ENTRIES;
   if (props.env) {
-    env = { ...defaults.ownEnv };
-    for (const [name, value] of Object.entries(props.env)) {
-      env[name] = typeof value === 'string' ? EnvValue.fromValue(value) : value;
+    env = copy(defaults.ownEnv);
+    // The keys of Object.entries, without the entries.
+    for (const name in props.env) {
+      if (Object.hasOwn(props.env, name)) {
+        const value = props.env[name];
+        env[name] = typeof value === 'string' ? plainValue(value) : value;
+      }
     }
   }
-  const mounts: { [path: string]: Mount } = { ...props.mounts, ...defaults.ownMounts };
-  for (const [path, mount] of Object.entries(defaults.writableMounts)) {
+  const mounts: { [path: string]: Mount } = merge(props.mounts, defaults.ownMounts);
+  // The construct's own map: for...in lists exactly its keys, without a list.
+  for (const path in defaults.writableMounts) {
     // A user's own writable mount at a writable path (say an emptyDir at /tmp) replaces ours.
     if (!(path in mounts)) {
-      mounts[path] = mount;
+      mounts[path] = defaults.writableMounts[path];
     }
   }
   return {
     name: defaults.name,
     propPrefix: defaults.propPrefix,
-    image: props.image as string,
+    image: (defaults.image ?? props.image) as string,
     command: props.command,
     args: props.args,
     ports: defaults.ports,
@@ -81,8 +93,6 @@ function resolveProbes(probes: ProbesProps | undefined, defaults: ContainerDefau
   if (defaults.probed === 'none') {
     return {};
   }
-  const options = (probe: string | ProbeOptions | undefined): ProbeOptions | undefined =>
-    (typeof probe === 'string' ? { path: probe } : probe);
   const readiness = options(probes?.readiness) ?? defaults.readiness;
   const liveness = options(probes?.liveness) ?? {};
   const startup = options(probes?.startup) ?? (defaults.probed === 'server' ? { path: readiness?.path } : undefined);
@@ -91,6 +101,10 @@ function resolveProbes(probes: ProbesProps | undefined, defaults: ContainerDefau
     readiness: readiness && withTimings(readiness, STEADY),
     liveness: withTimings(liveness, STEADY),
   };
+}
+
+function options(probe: string | ProbeOptions | undefined): ProbeOptions | undefined {
+  return typeof probe === 'string' ? { path: probe } : probe;
 }
 
 function withTimings(options: ProbeOptions, defaults: typeof STEADY): ResolvedProbe {

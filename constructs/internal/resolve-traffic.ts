@@ -1,9 +1,11 @@
 // Resolves the traffic props: the canary variant, the Gateway route and the metrics of a serving workload.
 import { EnvValue } from '../env-value';
-import { isLabelValue,parseImage } from '../kubernetes-rules';
+import { isLabelValue } from '../kubernetes-rules/names';
 import { ServiceType } from '../serving-props';
 import { ResolvedCanary, ResolvedGateway, ServingWorkloadSpec } from '../serving-spec';
 import { CanaryProps, GatewayProps, MetricsProps } from '../traffic-props';
+import { merge } from './merge';
+import { parseImageOnce } from './remembered-rules';
 import { resolveResources, serverResourceDefaults } from './resources';
 
 export const DEFAULT_METRICS_PATH = '/metrics';
@@ -17,28 +19,33 @@ const VERSION_LABEL = 'app.kubernetes.io/version';
  * declared as `metrics` on the server and the Service.
  */
 export function withMetrics<S extends ServingWorkloadSpec>(spec: S, props: MetricsProps | undefined, defaultPath = DEFAULT_METRICS_PATH): S {
+  const changes = metricsChanges(spec, props, defaultPath);
+  return changes === undefined ? spec : merge(spec, changes);
+}
+
+/** What `withMetrics` changes in the spec, for a construct that changes more of it in the same copy; undefined without metrics. */
+export function metricsChanges(spec: ServingWorkloadSpec, props: MetricsProps | undefined, defaultPath = DEFAULT_METRICS_PATH):
+  Pick<ServingWorkloadSpec, 'metrics'> & Partial<Pick<ServingWorkloadSpec, 'server' | 'service'>> | undefined {
   if (props === undefined) {
-    return spec;
+    return undefined;
   }
   const port = props.port ?? spec.server.ports[0].containerPort;
   const declared = spec.server.ports.find(p => p.containerPort === port);
   const metrics = { path: props.path ?? defaultPath, port, interval: props.interval, labels: props.labels ?? {} };
   if (declared) {
-    return { ...spec, metrics: { ...metrics, portName: declared.name } };
+    return { metrics: merge(metrics, { portName: declared.name }) };
   }
   const exporter = spec.sidecars.flatMap(c => c.ports).find(p => p.containerPort === port);
   if (exporter) {
     return {
-      ...spec,
-      service: { ...spec.service, additionalPorts: [...spec.service.additionalPorts ?? [], { name: exporter.name, port }] },
-      metrics: { ...metrics, portName: exporter.name },
+      service: merge(spec.service, { additionalPorts: [...spec.service.additionalPorts ?? [], { name: exporter.name, port }] }),
+      metrics: merge(metrics, { portName: exporter.name }),
     };
   }
   return {
-    ...spec,
     server: { ...spec.server, ports: [...spec.server.ports, { name: METRICS_PORT_NAME, containerPort: port }] },
-    service: { ...spec.service, additionalPorts: [...spec.service.additionalPorts ?? [], { name: METRICS_PORT_NAME, port }] },
-    metrics: { ...metrics, portName: METRICS_PORT_NAME },
+    service: merge(spec.service, { additionalPorts: [...spec.service.additionalPorts ?? [], { name: METRICS_PORT_NAME, port }] }),
+    metrics: merge(metrics, { portName: METRICS_PORT_NAME }),
   };
 }
 
@@ -60,7 +67,7 @@ export function resolveCanary(stable: ServingWorkloadSpec, props: CanaryProps | 
     return undefined;
   }
   const name = `${stable.name}-canary`;
-  const parsed = typeof props.image === 'string' ? parseImage(props.image) : undefined;
+  const parsed = typeof props.image === 'string' ? parseImageOnce(props.image) : undefined;
   const tag = parsed !== undefined && typeof parsed !== 'string' ? parsed.tag : undefined;
   const labels: { [key: string]: string } = { ...stable.labels, [INSTANCE_LABEL]: name };
   delete labels[VERSION_LABEL];
@@ -118,6 +125,11 @@ export interface TrafficProps {
 }
 
 export function withTraffic<S extends ServingWorkloadSpec>(spec: S, props: TrafficProps, defaultMemoryLimit: string): S {
-  const measured = { ...withMetrics(spec, props.metrics), gateway: resolveGateway(props.gateway) };
-  return { ...measured, canary: resolveCanary(measured, props.canary, defaultMemoryLimit) };
+  const gateway = resolveGateway(props.gateway);
+  if (props.canary === undefined) {
+    // One copy of the spec, with the same keys in the same order as the two below.
+    return merge(spec, merge(metricsChanges(spec, props.metrics), { gateway, canary: undefined }));
+  }
+  const measured = merge(withMetrics(spec, props.metrics), { gateway });
+  return merge(measured, { canary: resolveCanary(measured, props.canary, defaultMemoryLimit) });
 }

@@ -12,6 +12,7 @@ import { WhenUnsatisfiable } from '../topology-spread-props';
 import { ConstructMount } from './construct-mount';
 import { NO_ENTRIES, NO_ITEMS } from './empty';
 import { appIdentity } from './identity';
+import { combined } from './merge';
 import { resolveAdditionalContainer, resolveContainer } from './resolve-container';
 import { serverResourceDefaults } from './resources';
 import { DEFAULT_UID, DEFAULT_WRITABLE_PATHS } from './security';
@@ -58,8 +59,9 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
   const autoscaling = resolveAutoscaling(d.autoscaling);
   const maySpread = autoscaling ? autoscaling.maxReplicas > 1 : (d.replicas ?? 1) > 1;
   const serviceAccountName = props.serviceAccountName ?? (props.serviceAccount ? d.name : undefined);
-  const server = resolveContainer({ ...props, image: d.image }, {
+  const server = resolveContainer(props, {
     name: d.name,
+    image: d.image,
     propPrefix: '',
     ports: d.ports,
     resources: serverResourceDefaults(d.defaultMemoryLimit),
@@ -124,11 +126,8 @@ export function resolveWorkload(props: ServingWorkloadProps, d: WorkloadDefaults
     priorityClassName: props.priorityClassName,
     topologySpread: resolveTopologySpread(props.topologySpread, maySpread),
     annotations: props.annotations ?? NO_ENTRIES,
-    ownAnnotations: {
-      ...d.ownAnnotations,
-      ...unprobedSidecarWaivers(sidecars),
-      ...(props.changeCause !== undefined ? { 'kubernetes.io/change-cause': props.changeCause } : {}),
-    },
+    ownAnnotations: combined(combined(d.ownAnnotations, unprobedSidecarWaivers(sidecars)),
+      props.changeCause !== undefined ? { 'kubernetes.io/change-cause': props.changeCause } : undefined),
     podLabels: props.podLabels ?? NO_ENTRIES,
     podAnnotations: props.podAnnotations ?? NO_ENTRIES,
     ownPodAnnotations: d.ownPodAnnotations ?? NO_ENTRIES,

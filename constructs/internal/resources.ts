@@ -1,9 +1,9 @@
 // Requests and limits with documented defaults: every container gets cpu and memory requests and a memory limit.
 import { k8s } from 'cdk8s-plus-28';
 
-import { parseQuantity } from '../kubernetes-rules';
 import { ResourcesProps } from '../serving-props';
 import { ResolvedResources } from '../serving-spec';
+import { parseQuantityOnce } from './remembered-rules';
 
 export const DEFAULT_CPU_REQUEST = '100m';
 export const DEFAULT_MEMORY_REQUEST = '256Mi';
@@ -61,5 +61,5 @@ export function resourceRequirements(resources: ResolvedResources): k8s.Resource
 }
 
 function larger(a: string, b: string): string {
-  return (parseQuantity(a) ?? 0) >= (parseQuantity(b) ?? 0) ? a : b;
+  return (parseQuantityOnce(a) ?? 0) >= (parseQuantityOnce(b) ?? 0) ? a : b;
 }

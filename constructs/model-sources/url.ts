@@ -2,9 +2,12 @@
 import { k8s } from 'cdk8s-plus-28';
 
 import { EnvValue } from '../env-value';
-import { isEnvVarName, isQuantity, parseImage } from '../kubernetes-rules';
+import { merge } from '../internal/merge';
+import { parseImageOnce } from '../internal/remembered-rules';
+import { isEnvVarName } from '../kubernetes-rules/names';
+import { isQuantity } from '../kubernetes-rules/quantity';
 import { ResourcesProps } from '../serving-props';
-import { ModelInitContainer, ModelServer, ModelSourceConfig, ModelSourceContext } from './context';
+import { ModelServer, ModelSourceConfig, ModelSourceContext } from './context';
 import { FETCH_SCRIPT, UNPACK_SCRIPT } from './download-scripts';
 import { sourceProblem, unknownOptionProblems } from './problem';
 
@@ -23,6 +26,8 @@ export const DEFAULT_UNPACK_IMAGE = 'curlimages/curl:8.12.1';
 
 const MODEL_DIR = '/model';
 const SCRATCH_DIR = '/tmp';
+const MODEL_SCRATCH = `${SCRATCH_DIR}/model-download`;
+const CLOUDSDK_CONFIG = `${SCRATCH_DIR}/gcloud`;
 /** gcloud and aws are Python programs: 512Mi leaves room for parallel transfers. */
 const DEFAULT_RESOURCES: ResourcesProps = { cpu: { request: '100m' }, memory: { request: '128Mi', limit: '512Mi' } };
 
@@ -35,6 +40,10 @@ const SHA256 = /^[0-9a-fA-F]{64}$/;
 /** Variables the scripts read; `env` cannot set them. */
 const SCRIPT_ENV = ['MODEL_URL', 'MODEL_FORMAT', 'MODEL_FILE', 'MODEL_SHA256', 'MODEL_ARCHIVE_PATH', 'MODEL_VERSIONED', 'MODEL_DIR',
   'MODEL_SCRATCH', 'MODEL_AUTHORIZATION', 'HOME', 'CLOUDSDK_CONFIG'];
+const OPTIONS = ['sha256', 'archivePath', 'image', 'unpackImage', 'resources', 'sizeLimit', 'authorization', 'env'];
+const IMAGE_OPTIONS = ['image', 'unpackImage'] as const;
+const RESOURCE_NAMES = ['cpu', 'memory'] as const;
+const RESOURCE_BOUNDS = ['request', 'limit'] as const;
 
 type Format = 'tar.gz' | 'tar' | 'zip' | 'file' | 'folder';
 
@@ -73,8 +82,7 @@ export class UrlModelSource {
 
   public bind(context: ModelSourceContext): ModelSourceConfig {
     const options = this.options ?? {};
-    const problems = unknownOptionProblems(context, this.options,
-      ['sha256', 'archivePath', 'image', 'unpackImage', 'resources', 'sizeLimit', 'authorization', 'env']);
+    const problems = unknownOptionProblems(context, this.options, OPTIONS);
     const format = this.checkUrl(context, problems);
     checkOptions(context, options, format, problems);
     if (options.authorization !== undefined && format !== undefined && !this.url.startsWith('https://')) {
@@ -87,26 +95,25 @@ export class UrlModelSource {
     const downloadVolume = `${context.volumeName}-download`;
     const env = scriptEnv(this.url, format, options, context.server === ModelServer.TF_SERVING);
     // Credentials and the tools' settings are for the fetch step only: unpacking needs neither.
-    const fetchEnv: { [name: string]: string | EnvValue } = { ...env, ...options.env };
+    const fetchEnv: { [name: string]: string | EnvValue } = merge(env, options.env);
     if (options.authorization !== undefined) {
       fetchEnv.MODEL_AUTHORIZATION = options.authorization;
     }
     // Given cpu or memory replaces ours; a lone memory request is then also the limit, if larger than every init container's.
-    const resources: ResourcesProps = { ...DEFAULT_RESOURCES, ...options.resources };
-    const container = (step: string, image: string, script: string, stepEnv: { [name: string]: string | EnvValue }): ModelInitContainer => ({
-      name: `${context.volumeName}-${step}`,
-      image,
-      command: ['sh', '-c', script],
-      env: stepEnv,
-      resources,
-      volumeMounts: { [MODEL_DIR]: context.volumeName, [SCRATCH_DIR]: downloadVolume },
-    });
+    const resources: ResourcesProps = merge(DEFAULT_RESOURCES, options.resources);
+    const volumeMounts = { [MODEL_DIR]: context.volumeName, [SCRATCH_DIR]: downloadVolume };
     const emptyDir = options.sizeLimit !== undefined ? { sizeLimit: k8s.Quantity.fromString(options.sizeLimit) } : {};
     return {
       volumes: [{ name: context.volumeName, emptyDir }, { name: downloadVolume, emptyDir }],
       initContainers: [
-        container('fetch', options.image ?? DEFAULT_FETCH_IMAGES[scheme], FETCH_SCRIPT, fetchEnv),
-        container('unpack', options.unpackImage ?? DEFAULT_UNPACK_IMAGE, UNPACK_SCRIPT, env),
+        {
+          name: `${context.volumeName}-fetch`, image: options.image ?? DEFAULT_FETCH_IMAGES[scheme], command: ['sh', '-c', FETCH_SCRIPT],
+          env: fetchEnv, resources, volumeMounts,
+        },
+        {
+          name: `${context.volumeName}-unpack`, image: options.unpackImage ?? DEFAULT_UNPACK_IMAGE, command: ['sh', '-c', UNPACK_SCRIPT],
+          env, resources, volumeMounts,
+        },
       ],
     };
   }
@@ -119,7 +126,7 @@ export class UrlModelSource {
         + '(letters, digits and . _ ~ % + , = : @ / - only)'));
       return undefined;
     }
-    const path = url.replace(/\?.*$/, '');
+    const path = withoutQuery(url);
     const https = url.startsWith('https://');
     const bare = !path.slice(path.indexOf('//') + 2).includes('/');
     if (https && (bare || path.endsWith('/'))) {
@@ -172,10 +179,11 @@ function checkOptions(context: ModelSourceContext, options: UrlOptions, format: 
   if (sizeLimit !== undefined && !(typeof sizeLimit === 'string' && isQuantity(sizeLimit))) {
     problems.push(sourceProblem(context, 'sizeLimit', sizeLimit, "must be a Kubernetes quantity such as '10Gi'"));
   }
-  for (const prop of ['image', 'unpackImage'] as const) {
+  for (let i = 0; i < IMAGE_OPTIONS.length; i++) {
+    const prop = IMAGE_OPTIONS[i];
     const image = options[prop];
     if (image !== undefined) {
-      const parsed = typeof image === 'string' ? parseImage(image) : 'must be a string';
+      const parsed = typeof image === 'string' ? parseImageOnce(image) : 'must be a string';
       const problem = typeof parsed === 'string' ? parsed
         : (parsed.tag === undefined && parsed.digest === undefined) || (parsed.tag === 'latest' && parsed.digest === undefined)
           ? 'must be pinned to a release tag or a digest' : undefined;
@@ -190,7 +198,11 @@ function checkOptions(context: ModelSourceContext, options: UrlOptions, format: 
       "must be an EnvValue such as EnvValue.fromSecret('hf-token', 'authorization'): a credential written in the manifest is readable by all "
       + 'who can read the Deployment'));
   }
-  for (const [name, value] of Object.entries(options.env ?? {})) {
+  const env = options.env ?? {};
+  const names = Object.keys(env);
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const value = env[name];
     if (!isEnvVarName(name) || SCRIPT_ENV.includes(name)) {
       problems.push(sourceProblem(context, 'env name', name, SCRIPT_ENV.includes(name) ? 'is set by the download itself'
         : "must consist of letters, digits, '_', '-' or '.' and not start with a digit"));
@@ -201,8 +213,10 @@ function checkOptions(context: ModelSourceContext, options: UrlOptions, format: 
 }
 
 function checkResources(context: ModelSourceContext, resources: ResourcesProps | undefined, problems: string[]): void {
-  for (const resource of ['cpu', 'memory'] as const) {
-    for (const bound of ['request', 'limit'] as const) {
+  for (let i = 0; i < RESOURCE_NAMES.length; i++) {
+    const resource = RESOURCE_NAMES[i];
+    for (let j = 0; j < RESOURCE_BOUNDS.length; j++) {
+      const bound = RESOURCE_BOUNDS[j];
       const value = resources?.[resource]?.[bound];
       if (value !== undefined && !(typeof value === 'string' && isQuantity(value))) {
         problems.push(sourceProblem(context, `resources.${resource}.${bound}`, value, 'is not a Kubernetes quantity'));
@@ -212,19 +226,31 @@ function checkResources(context: ModelSourceContext, resources: ResourcesProps |
 }
 
 function scriptEnv(url: string, format: Format, options: UrlOptions, versioned: boolean): { [name: string]: string } {
-  const path = url.replace(/\?.*$/, '');
-  const vars: Record<string, string | undefined> = {
+  const path = withoutQuery(url);
+  // Set one by one, in this order, leaving out what does not apply.
+  const vars: { [name: string]: string } = {
     MODEL_URL: url,
     MODEL_FORMAT: format,
     MODEL_FILE: format === 'folder' ? '' : path.slice(path.lastIndexOf('/') + 1),
-    MODEL_SHA256: options.sha256?.toLowerCase(),
-    MODEL_ARCHIVE_PATH: options.archivePath,
-    MODEL_VERSIONED: versioned ? 'true' : undefined,
-    MODEL_DIR,
-    MODEL_SCRATCH: `${SCRATCH_DIR}/model-download`,
-    // The root file system is read-only: the tools keep their settings and caches on the scratch emptyDir.
-    HOME: SCRATCH_DIR,
-    CLOUDSDK_CONFIG: `${SCRATCH_DIR}/gcloud`,
   };
-  return Object.fromEntries(Object.entries(vars).filter((e): e is [string, string] => e[1] !== undefined));
+  if (options.sha256 !== undefined) {
+    vars.MODEL_SHA256 = options.sha256.toLowerCase();
+  }
+  if (options.archivePath !== undefined) {
+    vars.MODEL_ARCHIVE_PATH = options.archivePath;
+  }
+  if (versioned) {
+    vars.MODEL_VERSIONED = 'true';
+  }
+  vars.MODEL_DIR = MODEL_DIR;
+  vars.MODEL_SCRATCH = MODEL_SCRATCH;
+  // The root file system is read-only: the tools keep their settings and caches on the scratch emptyDir.
+  vars.HOME = SCRATCH_DIR;
+  vars.CLOUDSDK_CONFIG = CLOUDSDK_CONFIG;
+  return vars;
+}
+
+function withoutQuery(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }

@@ -8,9 +8,11 @@ export const MODEL_CONFIG_POLL_SECONDS = 60;
 export const PROMETHEUS_PATH = '/monitoring/prometheus/metrics';
 
 
+const ESCAPED = /[\\"]/;
+
 /** Protobuf text strings: quoted, with backslashes and quotes escaped (names and paths are validated anyway). */
 function quoted(value: string): string {
-  return `"${value.replace(/[\\"]/g, c => `\\${c}`)}"`;
+  return `"${ESCAPED.test(value) ? value.replace(/[\\"]/g, c => `\\${c}`) : value}"`;
 }
 
 /** A `ModelServerConfig` listing every model. */
@@ -26,18 +28,23 @@ export function monitoringConfig(path: string = PROMETHEUS_PATH): string {
 
 /** `BatchingParameters`: its numbers are wrapper messages (`{ value: n }`), so unset ones keep TF Serving's defaults. */
 export function batchingConfig(batching: BatchingProps): string {
-  const wrapped: Array<[string, number | undefined]> = [
-    ['max_batch_size', batching.maxBatchSize],
-    ['batch_timeout_micros', batching.batchTimeoutMicros],
-    ['max_enqueued_batches', batching.maxEnqueuedBatches],
-    ['num_batch_threads', batching.numBatchThreads],
-  ];
-  const lines = wrapped.filter(([, v]) => v !== undefined).map(([field, v]) => `${field} { value: ${v} }`);
+  const lines: string[] = [];
+  addWrapped(lines, 'max_batch_size', batching.maxBatchSize);
+  addWrapped(lines, 'batch_timeout_micros', batching.batchTimeoutMicros);
+  addWrapped(lines, 'max_enqueued_batches', batching.maxEnqueuedBatches);
+  addWrapped(lines, 'num_batch_threads', batching.numBatchThreads);
   lines.push(...(batching.allowedBatchSizes ?? []).map(size => `allowed_batch_sizes: ${size}`));
   if (batching.padVariableLengthInputs !== undefined) {
     lines.push(`pad_variable_length_inputs: ${batching.padVariableLengthInputs}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The line of a wrapped number; an unset one keeps TF Serving's default. */
+function addWrapped(lines: string[], field: string, value: number | undefined): void {
+  if (value !== undefined) {
+    lines.push(`${field} { value: ${value} }`);
+  }
 }
 
 export interface TfConfigFiles {
@@ -47,6 +54,12 @@ export interface TfConfigFiles {
   readonly args: string[];
 }
 
+// The flags, made once: each app's Deployment keeps its own copy of a flag made per app.
+const MODEL_CONFIG_FILE_FLAG = `--model_config_file=${TF_CONFIG_DIR}/models.config`;
+const MODEL_CONFIG_POLL_FLAG = `--model_config_file_poll_wait_seconds=${MODEL_CONFIG_POLL_SECONDS}`;
+const MONITORING_CONFIG_FLAG = `--monitoring_config_file=${TF_CONFIG_DIR}/monitoring.config`;
+const BATCHING_PARAMETERS_FLAG = `--batching_parameters_file=${TF_CONFIG_DIR}/batching.config`;
+
 export function tfConfigFiles(options: {
   models?: ServedModel[]; monitoring: boolean; metricsPath?: string; batching?: BatchingProps;
 }): TfConfigFiles {
@@ -54,15 +67,15 @@ export function tfConfigFiles(options: {
   const args: string[] = [];
   if (options.models) {
     files['models.config'] = modelsConfig(options.models);
-    args.push(`--model_config_file=${TF_CONFIG_DIR}/models.config`, `--model_config_file_poll_wait_seconds=${MODEL_CONFIG_POLL_SECONDS}`);
+    args.push(MODEL_CONFIG_FILE_FLAG, MODEL_CONFIG_POLL_FLAG);
   }
   if (options.monitoring) {
     files['monitoring.config'] = monitoringConfig(options.metricsPath);
-    args.push(`--monitoring_config_file=${TF_CONFIG_DIR}/monitoring.config`);
+    args.push(MONITORING_CONFIG_FLAG);
   }
   if (options.batching) {
     files['batching.config'] = batchingConfig(options.batching);
-    args.push('--enable_batching', `--batching_parameters_file=${TF_CONFIG_DIR}/batching.config`);
+    args.push('--enable_batching', BATCHING_PARAMETERS_FLAG);
   }
   return { files, args };
 }

@@ -1,6 +1,7 @@
 // Checks of TF Serving's own props.
 import { PropProblems } from '../internal/problems';
-import { isNodePort, isNonNegativeInteger, isPort, isPositiveInteger, parseImage } from '../kubernetes-rules';
+import { parseImageOnce } from '../internal/remembered-rules';
+import { isNodePort, isNonNegativeInteger, isPort, isPositiveInteger } from '../kubernetes-rules/names';
 import { ServiceType } from '../serving-props';
 import { BatchingProps, TfServingServiceProps } from './props';
 
@@ -18,7 +19,7 @@ const DOCKER_HUB = /^(docker\.io|index\.docker\.io|registry-1\.docker\.io|regist
 
 /** True for the images of Docker Hub's tensorflow/serving, whatever their tag or digest: they hold no model. */
 export function isStockTfServingImage(image: string): boolean {
-  const parsed = parseImage(image);
+  const parsed = parseImageOnce(image);
   if (typeof parsed === 'string') {
     return false;
   }
@@ -42,24 +43,27 @@ export function checkGrpcService(p: PropProblems, service: TfServingServiceProps
   }
 }
 
+function checkBatchCount(p: PropProblems, prop: string, value: number | undefined, required: boolean): void {
+  if (value === undefined) {
+    if (required) {
+      p.fail(`batching.${prop}`, value, 'is required');
+    }
+    return;
+  }
+  const ok = prop === 'batchTimeoutMicros' ? isNonNegativeInteger(value) : isPositiveInteger(value);
+  if (!(ok && value <= INT32_MAX)) {
+    p.fail(`batching.${prop}`, value, `must be an integer of at least ${prop === 'batchTimeoutMicros' ? 0 : 1}`);
+  }
+}
+
 export function checkBatching(p: PropProblems, batching: BatchingProps | undefined): void {
   if (batching === undefined) {
     return;
   }
-  const counts: Array<[string, number | undefined, boolean]> = [
-    ['maxBatchSize', batching.maxBatchSize, true],
-    ['batchTimeoutMicros', batching.batchTimeoutMicros, true],
-    ['maxEnqueuedBatches', batching.maxEnqueuedBatches, false],
-    ['numBatchThreads', batching.numBatchThreads, false],
-  ];
-  for (const [prop, value, required] of counts) {
-    if (value === undefined) {
-      p.check(!required, `batching.${prop}`, value, 'is required');
-      continue;
-    }
-    const ok = prop === 'batchTimeoutMicros' ? isNonNegativeInteger(value) : isPositiveInteger(value);
-    p.check(ok && value <= INT32_MAX, `batching.${prop}`, value, `must be an integer of at least ${prop === 'batchTimeoutMicros' ? 0 : 1}`);
-  }
+  checkBatchCount(p, 'maxBatchSize', batching.maxBatchSize, true);
+  checkBatchCount(p, 'batchTimeoutMicros', batching.batchTimeoutMicros, true);
+  checkBatchCount(p, 'maxEnqueuedBatches', batching.maxEnqueuedBatches, false);
+  checkBatchCount(p, 'numBatchThreads', batching.numBatchThreads, false);
   const sizes = batching.allowedBatchSizes;
   if (sizes !== undefined) {
     const increasing = Array.isArray(sizes) && sizes.every((s, i) => isPositiveInteger(s) && (i === 0 || s > sizes[i - 1]));
