@@ -39,9 +39,10 @@ function runCase(variant: string, n: number): Measurement {
   return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as Measurement;
 }
 
+/** The run with the median synth time, with the median build time of all runs (the two vary apart). */
 function median(results: Measurement[]): Measurement {
-  const sorted = [...results].sort((a, b) => a.synthMs - b.synthMs);
-  return sorted[Math.floor(sorted.length / 2)];
+  const middle = <T>(values: T[], by: (x: T) => number) => [...values].sort((a, b) => by(a) - by(b))[Math.floor(values.length / 2)];
+  return { ...middle(results, r => r.synthMs), buildMs: middle(results.map(r => r.buildMs), x => x) };
 }
 
 function measure(variant: string, n: number): Row {
