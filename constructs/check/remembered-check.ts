@@ -85,6 +85,19 @@ function cache(): DiskCache | undefined {
   return folder ? new DiskCache(folder) : undefined;
 }
 
+/** The findings of a cache entry; undefined for none, or for an entry that is not a list (damaged by hand). */
+function parsedFindings(entry: string | undefined): Finding[] | undefined {
+  if (entry === undefined) {
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(entry) as unknown;
+    return Array.isArray(value) ? value as Finding[] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Reads and checks the files as one set. Findings name the files as given; their messages name other files
  * relative to `root` (`first in production/app.k8s.yaml`), by default the deepest folder that holds them all, so
@@ -111,10 +124,10 @@ export function checkManifestFiles(files: readonly string[], options: Remembered
   const key = store && cacheKey([
     FORMAT, checkerDigest(), JSON.stringify(options), String(names.length), ...names.flatMap((name, i) => [name, texts[i]]),
   ]);
-  const remembered = key !== undefined ? store?.get(key) : undefined;
+  const remembered = key !== undefined ? parsedFindings(store?.get(key)) : undefined;
   let findings: Finding[];
   if (remembered !== undefined) {
-    findings = JSON.parse(remembered) as Finding[];
+    findings = remembered;
   } else {
     findings = [];
     const items: ManifestObject[] = [];

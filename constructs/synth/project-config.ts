@@ -9,6 +9,16 @@ const CONFIG_FILE = 'cdk8s.yaml';
 /** Bump when the cached value changes meaning. */
 const FORMAT = 'cdk8s-config-1';
 
+/** The config of a cache entry; undefined for none, or for an entry damaged by hand. */
+function rememberedConfig(entry: string | undefined): Cdk8sConfig | undefined {
+  try {
+    const value = entry === undefined ? undefined : JSON.parse(entry) as unknown;
+    return typeof value === 'object' && value !== null ? value as Cdk8sConfig : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The cdk8s.yaml of the working directory, or {} when there is none. Throws the YAML library's error on bad YAML. */
 export function readCdk8sConfig(): Cdk8sConfig {
   if (!fs.existsSync(CONFIG_FILE)) {
@@ -18,9 +28,9 @@ export function readCdk8sConfig(): Cdk8sConfig {
   const folder = cacheFolder('cdk8s-config');
   const cache = folder ? new DiskCache(folder) : undefined;
   const key = cache ? cacheKey([FORMAT, packageVersion('yaml'), text]) : undefined;
-  const remembered = key !== undefined ? cache?.get(key) : undefined;
+  const remembered = key !== undefined ? rememberedConfig(cache?.get(key)) : undefined;
   if (remembered !== undefined) {
-    return JSON.parse(remembered) as Cdk8sConfig;
+    return remembered;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parse } = require('yaml') as typeof import('yaml');

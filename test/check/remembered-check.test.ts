@@ -68,6 +68,16 @@ test('a remembered set is not checked again', () => {
   expect(checkManifestFiles(files, OPTIONS).findings).toEqual([{ ...planted[0], file: files[0] }]);
 });
 
+test('a damaged entry is a miss: the set is checked again', () => {
+  const files = outputFolder('out', { 'a.k8s.yaml': SERVICE, 'b.k8s.yaml': SERVICE });
+  const checked = checkManifestFiles(files, OPTIONS);
+  const [entry] = entries();
+  for (const damage of ['{"truncated', '{"not": "a list"}']) {
+    fs.writeFileSync(path.join(dir, 'cache', 'plugin-findings', entry), damage);
+    expect(checkManifestFiles(files, OPTIONS).findings).toEqual(checked.findings);
+  }
+});
+
 test('an edited file, other names or other options are checked anew', () => {
   const files = outputFolder('out', { 'app.k8s.yaml': GOOD_APP });
   expect(checkManifestFiles(files, OPTIONS).findings).toEqual([]);
