@@ -8,6 +8,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { packageVersion } from '../cache';
 import { BUILTIN_CRDS_FILE } from './builtin-crds';
 import { packedDefinitionsFile } from './packed-definitions';
 
@@ -76,8 +77,7 @@ export function validatorsFingerprint(kubernetesVersion: string, checkDir: strin
     hash.update(fs.readFileSync(file)).update('\0');
   }
   for (const pkg of ['ajv', 'ajv-formats']) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    hash.update(`${pkg}@${(require(`${pkg}/package.json`) as { version: string }).version}\0`);
+    hash.update(`${pkg}@${packageVersion(pkg, __dirname)}\0`);
   }
   return hash.digest('hex');
 }
