@@ -3,25 +3,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { CACHE_VARIABLE } from '../constructs/cache';
 import { readCdk8sConfig } from '../constructs/synth/project-config';
+import { setCacheSetting } from './util';
 
 const cwd = process.cwd();
 let dir: string;
-let savedSetting: string | undefined;
+let restoreCacheSetting: () => void;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'project-config-'));
-  savedSetting = process.env[CACHE_VARIABLE];
-  process.env[CACHE_VARIABLE] = path.join(dir, 'cache');
+  restoreCacheSetting = setCacheSetting(path.join(dir, 'cache'));
   process.chdir(dir);
 });
 afterEach(() => {
   process.chdir(cwd);
-  if (savedSetting === undefined) {
-    delete process.env[CACHE_VARIABLE];
-  } else {
-    process.env[CACHE_VARIABLE] = savedSetting;
-  }
+  restoreCacheSetting();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

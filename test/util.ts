@@ -1,5 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 
+import { CACHE_VARIABLE } from '../constructs/cache';
 import { KUBERNETES_VERSIONS } from '../constructs/check/kubernetes-versions';
 import { validateManifest } from '../constructs/check/schema';
 
@@ -54,4 +55,17 @@ export function errorOf(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an error, but none was thrown');
+}
+
+/** Points the package's caches (CDK8S_MODEL_SERVING_CACHE) at `setting`; returns the function that restores the previous setting. */
+export function setCacheSetting(setting: string): () => void {
+  const saved = process.env[CACHE_VARIABLE];
+  process.env[CACHE_VARIABLE] = setting;
+  return () => {
+    if (saved === undefined) {
+      delete process.env[CACHE_VARIABLE];
+    } else {
+      process.env[CACHE_VARIABLE] = saved;
+    }
+  };
 }

@@ -5,23 +5,19 @@ import * as path from 'path';
 
 import { CACHE_VARIABLE } from '../../constructs/cache';
 import { checkManifestFiles, commonFolder, RememberedCheckOptions } from '../../constructs/check/remembered-check';
+import { setCacheSetting } from '../util';
 
 const GOOD_APP = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'check', 'good', 'app.yaml'), 'utf8');
 const OPTIONS: RememberedCheckOptions = { complete: true };
 
 let dir: string;
-let savedSetting: string | undefined;
+let restoreCacheSetting: () => void;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'remembered-check-'));
-  savedSetting = process.env[CACHE_VARIABLE];
-  process.env[CACHE_VARIABLE] = path.join(dir, 'cache');
+  restoreCacheSetting = setCacheSetting(path.join(dir, 'cache'));
 });
 afterEach(() => {
-  if (savedSetting === undefined) {
-    delete process.env[CACHE_VARIABLE];
-  } else {
-    process.env[CACHE_VARIABLE] = savedSetting;
-  }
+  restoreCacheSetting();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -100,7 +96,7 @@ test('an unreadable file is reported, and nothing is checked', () => {
 });
 
 test(`${CACHE_VARIABLE}=off checks every time and keeps nothing`, () => {
-  process.env[CACHE_VARIABLE] = 'off';
+  setCacheSetting('off');
   const files = outputFolder('out', { 'a.k8s.yaml': SERVICE, 'b.k8s.yaml': SERVICE });
   expect(checkManifestFiles(files, OPTIONS).findings.map(f => f.ruleId)).toContain('wiring/duplicate-object');
   expect(fs.existsSync(path.join(dir, 'cache'))).toBe(false);
