@@ -9,6 +9,7 @@ import { mayImportDynamically } from '../constructs/synth/code-cache';
 import { mayBeModuleSyntax } from '../constructs/synth/module-syntax';
 
 const RUNNER = path.join(__dirname, '..', 'constructs', 'synth', 'app-runner.ts');
+const CODE_CACHE = path.join(__dirname, '..', 'constructs', 'synth', 'code-cache.ts');
 const TSX = require.resolve('tsx/cjs');
 
 describe('mayBeModuleSyntax', () => {
@@ -100,6 +101,9 @@ describe('running an app', () => {
         '});',
         '',
       ].join('\n'),
+      'node_modules/bin-cjs/package.json': '{ "name": "bin-cjs", "version": "1.0.0", "main": "cli.js" }\n',
+      'node_modules/bin-cjs/cli.js': "#!/usr/bin/env node\nexports.value = 'bin';\n",
+      'bin.ts': "import { value } from 'bin-cjs';\nconsole.log(value);\n",
       'cached.ts': [
         "import { wiring } from 'cached-cjs';",
         'console.log(JSON.stringify(wiring()));',
@@ -175,6 +179,33 @@ describe('running an app', () => {
     expect(result.stderr).toBe('');
     expect(JSON.parse(result.stdout)).toEqual(expected);
     expect(codeEntries()).toHaveLength(1); // plain-cjs only
+  });
+
+  test('a dependency that starts with #! (a command that is also a module) loads, also the second time', () => {
+    expect(run('bin.ts', []).stdout).toBe('bin\n');
+    for (let i = 0; i < 2; i++) {
+      const result = run('bin.ts', withRunner);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe('bin\n');
+    }
+  });
+
+  test('the synth\'s own process compiles dependencies and its own folder with the code cache, and nothing else', () => {
+    fs.mkdirSync(path.join(project, 'own'));
+    fs.writeFileSync(path.join(project, 'own', 'part.js'), "exports.part = require('cached-cjs').wiring();\n");
+    fs.writeFileSync(path.join(project, 'elsewhere.js'), 'exports.other = 1;\n');
+    const program = [
+      `require(${JSON.stringify(CODE_CACHE)}).compileWithCodeCache(${JSON.stringify(path.join(project, 'own'))});`,
+      "console.log(JSON.stringify({ ...require('./own/part').part, other: require('./elsewhere').other }));",
+    ].join('\n');
+    const cli = () => spawnSync(process.execPath, ['-r', TSX, '-e', program], { cwd: project, encoding: 'utf8', env: { ...process.env, [CACHE_VARIABLE]: cache } });
+    const first = cli();
+    expect(first.stderr).toBe('');
+    expect(JSON.parse(first.stdout)).toEqual({ ...WIRING, other: 1 });
+    expect(codeEntries()).toHaveLength(3); // own/part.js, cached-cjs, plain-cjs; not elsewhere.js
+    const again = cli();
+    expect(JSON.parse(again.stdout)).toEqual({ ...WIRING, other: 1 });
+    expect(codeEntries()).toHaveLength(3);
   });
 
   test('an edited file runs as edited', () => {

@@ -56,6 +56,55 @@ test('--stdout prints the manifests and writes no folder', async () => {
   expect(fs.readdirSync(project).filter(f => f === 'dist' || f.startsWith('.dist-'))).toEqual([]);
 });
 
+describe('a TypeScript app runs in a node process started before the synth read its options', () => {
+  const view = () => JSON.parse(fs.readFileSync(path.join(project, 'view.json'), 'utf8')) as Record<string, unknown>;
+
+  test('and sees its process as under node -r tsx/cjs: argv, main module, environment', async () => {
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: node -r ${TSX} app.ts one two\n`);
+    const direct = spawnSync(process.execPath, ['-r', TSX, 'app.ts', 'one', 'two'], {
+      cwd: project, encoding: 'utf8', env: { ...process.env, MODE: 'view', CDK8S_OUTDIR: 'direct', NODE_PATH: path.join(ROOT, 'node_modules') },
+    });
+    expect(direct.status).toBe(0);
+    const alone = view();
+
+    const result = await synth('view');
+
+    expect(result.status).toBe(0);
+    const synthesized = view();
+    expect(synthesized.argv).toEqual(alone.argv);
+    expect(alone.argv).toEqual([path.join(fs.realpathSync(project), 'app.ts'), 'one', 'two']);
+    expect(synthesized.main).toBe(true);
+    expect(synthesized.outdir).toMatch(new RegExp(`^${fs.realpathSync(project)}/\\.dist-new-dist-`));
+    expect(synthesized.metadata).toBe('false');
+    expect(synthesized.execArgv).toEqual(['-r', path.join(ROOT, 'constructs', 'synth', 'app-runner.ts')]);
+    expect(fs.readdirSync(path.join(project, 'dist')).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+  });
+
+  /** Processes of the prestarted kind whose working directory is the project. */
+  function prestartedProcesses(): number[] {
+    return fs.readdirSync('/proc').filter(pid => /^\d+$/.test(pid)).map(Number).filter(pid => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('app-zygote') && fs.readlinkSync(`/proc/${pid}/cwd`) === fs.realpathSync(project);
+      } catch {
+        return false; // gone meanwhile
+      }
+    });
+  }
+
+  test.each([
+    ['--stdout', ['--stdout']],
+    ['an app that is not TypeScript', ['--app', 'node -e "require(\'fs\').mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true })"']],
+    ['a usage error', ['--format', 'yaml']],
+  ])('a synth that runs none (%s) leaves no such process behind', async (_, args) => {
+    await synth('ok', args);
+
+    for (let i = 0; i < 20 && prestartedProcesses().length > 0; i++) {
+      await new Promise(r => setTimeout(r, 50));
+    }
+    expect(prestartedProcesses()).toEqual([]);
+  });
+});
+
 test('an app that exits before the CLI is loaded, after filling its stdout pipe, is synthesized', async () => {
   fs.writeFileSync(path.join(project, 'app.sh'), [
     'mkdir -p "$CDK8S_OUTDIR"',

@@ -21,6 +21,16 @@ for (const id of ['a', 'b']) {
 if (mode === 'throw') {
   throw new Error('the app failed');
 }
+if (mode === 'view') {
+  // what the app sees of its process, to compare with node -r tsx/cjs app.ts
+  fs.writeFileSync('view.json', JSON.stringify({
+    argv: process.argv.slice(1),
+    main: require.main === module,
+    outdir: process.env.CDK8S_OUTDIR,
+    metadata: process.env.CDK8S_RECORD_CONSTRUCT_METADATA,
+    execArgv: process.execArgv,
+  }));
+}
 if (mode === 'fail-midway') {
   // a.k8s.yaml is written, then writing b.k8s.yaml fails, as on a full disk
   fs.mkdirSync(path.join(app.outdir, 'b.k8s.yaml'), { recursive: true });

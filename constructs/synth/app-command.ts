@@ -50,18 +50,25 @@ function scriptAndArgs(words: string[]): string[] | undefined {
 }
 
 /**
- * The command that runs `app` through the synth's `runner` (tsx's CommonJS hook, see app-runner.ts) in one node
- * process, when `app` is `[npx] ts-node <script>.ts [args]`, `[npx] tsx <script>.ts [args]` without runner options, or
- * `node -r tsx/cjs <script>.ts [args]`; otherwise undefined, and the app runs as written (so `ts-node --type-check
- * main.ts` keeps its type check).
+ * The script and its arguments when `app` is `[npx] ts-node <script>.ts [args]`, `[npx] tsx <script>.ts [args]`
+ * without runner options, or `node -r tsx/cjs <script>.ts [args]`: an app the synth's runner (tsx's CommonJS hook,
+ * see app-runner.ts) runs in one node process. Otherwise undefined, and the app runs as written (so `ts-node
+ * --type-check main.ts` keeps its type check).
  */
-export function fastAppCommand(app: string, runner: string, node = process.execPath): string | undefined {
+export function fastAppScript(app: string): string[] | undefined {
   if (SHELL_SYNTAX.test(app)) {
     return undefined;
   }
-  const [script, ...rest] = scriptAndArgs(app.trim().split(/\s+/)) ?? [];
+  const words = scriptAndArgs(app.trim().split(/\s+/));
+  const script = words?.[0];
   if (script === undefined || !SCRIPT.test(script) || script.startsWith('-') || isEsmPackage(script)) {
     return undefined;
   }
-  return [node, '-r', runner, script, ...rest].map(shellQuote).join(' ');
+  return words;
+}
+
+/** The command that runs `app` through the synth's `runner` when it is one of `fastAppScript`'s; otherwise undefined. */
+export function fastAppCommand(app: string, runner: string, node = process.execPath): string | undefined {
+  const words = fastAppScript(app);
+  return words && [node, '-r', runner, ...words].map(shellQuote).join(' ');
 }

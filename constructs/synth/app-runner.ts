@@ -12,17 +12,14 @@ import Module from 'module';
 import * as path from 'path';
 
 import { cacheFolder, cacheKey, DiskCache, packageVersion } from '../cache';
-import { CodeCache, mayImportDynamically } from './code-cache';
-import { mayBeModuleSyntax } from './module-syntax';
+import { CodeCache, compilingWithCodeCache, isDependencyFile, Loader } from './code-cache';
 
-type Loader = (module: Module, filename: string) => void;
 type Compile = (content: string, filename: string) => unknown;
 
 /** Bump when the cached value changes meaning. */
 const FORMAT = 'tsx-output-1';
 /** TypeScript files tsx transpiles to CommonJS (.mts output takes steps after the compile, so it is left to tsx). */
 const TYPESCRIPT = ['.ts', '.tsx', '.cts'];
-const IN_DEPENDENCIES = `${path.sep}node_modules${path.sep}`;
 
 /** The tsconfig.json tsx uses: TSX_TSCONFIG_PATH, else the nearest one from the working directory up. */
 function tsconfigFile(): string | undefined {
@@ -55,24 +52,6 @@ function outputKeyParts(): string[] | undefined {
     tsconfig ?? '', tsconfigText];
 }
 
-/** A dependency's CommonJS file, compiled as Node does (with `codeCache` when there is one); anything else by tsx. */
-function dependenciesAsNodeLoadsThem(tsxLoader: Loader, codeCache: CodeCache | undefined): Loader {
-  return (module, filename) => {
-    if (!filename.includes(IN_DEPENDENCIES)) {
-      return tsxLoader(module, filename);
-    }
-    const text = fs.readFileSync(filename, 'utf8');
-    if (mayBeModuleSyntax(text)) {
-      return tsxLoader(module, filename);
-    }
-    if (codeCache && !mayImportDynamically(text)) {
-      codeCache.run(module, text, filename);
-    } else {
-      (module as unknown as { _compile: Compile })._compile(text, filename);
-    }
-  };
-}
-
 /** tsx's loader of a TypeScript extension, with its output kept in `cache`. */
 function rememberingOutput(tsxLoader: Loader, cache: DiskCache, keyParts: readonly string[]): Loader {
   return (module, filename) => {
@@ -100,11 +79,16 @@ function rememberingOutput(tsxLoader: Loader, cache: DiskCache, keyParts: readon
 
 /** Registers tsx's CommonJS hook with the shortcuts. */
 function registerAppRunner(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('tsx/cjs');
   const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
   const codeFolder = cacheFolder('v8-code');
-  extensions['.js'] = dependenciesAsNodeLoadsThem(extensions['.js'], codeFolder ? new CodeCache(new DiskCache(codeFolder)) : undefined);
+  const codeCache = codeFolder ? new CodeCache(new DiskCache(codeFolder)) : undefined;
+  // tsx's own files (and esbuild's API) compile with the code cache too
+  const nodeLoader = extensions['.js'];
+  extensions['.js'] = compilingWithCodeCache(nodeLoader, codeCache, isDependencyFile);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('tsx/cjs');
+  // a dependency's CommonJS file as Node compiles it, with the code cache; anything else by tsx
+  extensions['.js'] = compilingWithCodeCache(extensions['.js'], codeCache, isDependencyFile);
   const folder = cacheFolder('tsx-output');
   const keyParts = folder ? outputKeyParts() : undefined;
   if (folder && keyParts) {

@@ -8,11 +8,17 @@
 // traces only of code its own loader compiled, so TypeScript (whose stack traces must point at the .ts lines) stays
 // with it. The module runs as under Node: inside the function wrapper (columns on a file's first line count it too),
 // with `this` its exports and the same `require`.
+import * as fs from 'fs';
 import Module from 'module';
 import * as path from 'path';
 import * as vm from 'vm';
 
-import { cacheKey, DiskCache } from '../cache';
+import { cacheFolder, cacheKey, DiskCache } from '../cache';
+import { mayBeModuleSyntax } from './module-syntax';
+
+/** A loader of `Module._extensions`. */
+export type Loader = (module: Module, filename: string) => void;
+type Compile = (content: string, filename: string) => unknown;
 
 /** Bump when the cached value changes meaning. */
 const FORMAT = 'v8-code-1';
@@ -51,6 +57,28 @@ export function mayImportDynamically(text: string): boolean {
   return /\bimport\s*\(/.test(text);
 }
 
+/**
+ * A `.js` loader that compiles the CommonJS files `eligible` names as Node does, with `codeCache` when there is one
+ * (a file that calls `import()`, or starts with `#!`, compiles without it); every other file, and one that may hold
+ * ES module syntax, goes to `fallback`, the loader it replaces.
+ */
+export function compilingWithCodeCache(fallback: Loader, codeCache: CodeCache | undefined, eligible: (filename: string) => boolean): Loader {
+  return (module, filename) => {
+    if (!eligible(filename)) {
+      return fallback(module, filename);
+    }
+    const text = fs.readFileSync(filename, 'utf8');
+    if (mayBeModuleSyntax(text)) {
+      return fallback(module, filename);
+    }
+    if (codeCache && !mayImportDynamically(text) && !text.startsWith('#!')) {
+      codeCache.run(module as unknown as LoadingModule, text, filename);
+    } else {
+      (module as unknown as { _compile: Compile })._compile(text, filename);
+    }
+  };
+}
+
 export class CodeCache {
   private readonly made: { key: string; script: vm.Script }[] = [];
 
@@ -76,4 +104,26 @@ export class CodeCache {
       this.cache.set(key, script.createCachedData());
     }
   }
+}
+
+const IN_DEPENDENCIES = `${path.sep}node_modules${path.sep}`;
+
+/** Whether a file is a dependency's (inside a node_modules folder). */
+export function isDependencyFile(filename: string): boolean {
+  return filename.includes(IN_DEPENDENCIES);
+}
+
+/**
+ * From now on, compiles the dependencies' CommonJS files this process loads, and those inside `ownFolder`, with the
+ * code cache (see `compilingWithCodeCache`), unless the cache is off. The synth's own process uses it for the cdk8s
+ * CLI and the checker (this package's compiled code), which it loads on every run.
+ */
+export function compileWithCodeCache(ownFolder: string): void {
+  const folder = cacheFolder('v8-code');
+  if (!folder) {
+    return;
+  }
+  const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
+  const own = `${path.resolve(ownFolder)}${path.sep}`;
+  extensions['.js'] = compilingWithCodeCache(extensions['.js'], new CodeCache(new DiskCache(folder)), filename => isDependencyFile(filename) || filename.startsWith(own));
 }

@@ -1,9 +1,13 @@
 // The app, started before the cdk8s CLI is loaded: loading the CLI's synth command takes a few hundred milliseconds
 // that the app can use. The CLI's own spawn of the same command gets this process instead.
+// A TypeScript app's node process starts earlier still (`prestartApp`), before the synth has read its options: it
+// boots and loads the app runner while the synth works out the app and its folder, then runs what it is sent.
 import { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Writable } from 'stream';
 
+import { appEnvironment, appRunner, appZygote } from './app-process';
 import { cliDir } from './cdk8s-cli';
 import { signalGroup, spawnInGroup } from './process-groups';
 
@@ -12,6 +16,57 @@ export interface EarlyStart {
   readonly app: string;
   readonly outdir: string;
   readonly recordMetadata: boolean;
+  /**
+   * The script and arguments, when `app` is `node -r <app runner> <script> ...args` (app-command.ts
+   * `fastAppCommand`): a prestarted process can run it.
+   */
+  readonly script?: readonly string[];
+}
+
+/** A process started by `prestartApp`, with what happened to it before it was given an app. */
+interface Prestarted {
+  readonly child: ChildProcess;
+  exited?: [number | null, NodeJS.Signals | null];
+  failed?: Error;
+}
+let prestarted: Prestarted | undefined;
+
+/**
+ * Starts node with the app runner and the app's environment (app-process.ts), to run a TypeScript app once
+ * `startEarlyApp` sends it one; `abandonEarlyApp` stops it if none comes. Once per process.
+ */
+export function prestartApp(): void {
+  if (prestarted || process.env.CDK8S_SYNTH_SPAWN_CLI) {
+    return;
+  }
+  const child = spawnInGroup(process.execPath, ['-r', appRunner(), appZygote()], {
+    stdio: ['inherit', 'pipe', 'inherit', 'pipe'],
+    env: { ...process.env, ...appEnvironment() },
+  });
+  const started: Prestarted = { child };
+  child.stdout?.resume(); // as for any early app: a full pipe must not stall it
+  child.once('exit', (code, signal) => started.exited = [code, signal]);
+  child.once('error', e => started.failed = e);
+  prestarted = started;
+}
+
+/** The prestarted process, if it is still waiting for an app; from then on it is the caller's. */
+function takePrestarted(): Prestarted | undefined {
+  const taken = prestarted;
+  prestarted = undefined;
+  if (taken && (taken.exited || taken.failed)) {
+    return undefined;
+  }
+  return taken;
+}
+
+/** Stops a prestarted process that was never given an app (the synth runs none, or not this way). */
+export function dropPrestarted(): void {
+  const unused = prestarted;
+  prestarted = undefined;
+  if (unused?.child.pid !== undefined && !unused.exited) {
+    signalGroup(unused.child.pid, 'SIGKILL');
+  }
 }
 
 /** The started app; the CLI gets it for its spawn of the same command, with events it missed replayed. */
@@ -25,15 +80,26 @@ interface EarlyApp {
 }
 let early: EarlyApp | undefined;
 
-/** Starts the app as the CLI's `synthApp` does (through a shell, stdout piped, CDK8S_OUTDIR set). */
+/**
+ * Starts the app as the CLI's `synthApp` does (stdout piped, CDK8S_OUTDIR set): in the prestarted process when there
+ * is one for it, else through a shell.
+ */
 export function startEarlyApp(start: EarlyStart, appEnv: NodeJS.ProcessEnv): void {
-  const env = {
-    ...process.env,
+  const outputEnv = {
     CDK8S_OUTDIR: start.outdir,
     CDK8S_RECORD_CONSTRUCT_METADATA: process.env.CDK8S_RECORD_CONSTRUCT_METADATA ?? String(start.recordMetadata),
-    ...appEnv,
   };
-  const child = spawnInGroup(start.app, [], { shell: true, stdio: ['inherit', 'pipe', 'inherit'], env });
+  const ready = start.script ? takePrestarted() : undefined;
+  dropPrestarted();
+  if (ready && start.script) {
+    (ready.child.stdio[3] as Writable | null)?.end(`${JSON.stringify({ argv: start.script, env: outputEnv })}\n`);
+    const started: EarlyApp = { app: start.app, outdir: path.resolve(start.outdir), child: ready.child, claimed: false };
+    early = started;
+    ready.child.once('exit', (code, signal) => started.exited = [code, signal]);
+    ready.child.once('error', e => started.failed = e);
+    return;
+  }
+  const child = spawnInGroup(start.app, [], { shell: true, stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, ...outputEnv, ...appEnv } });
   const started: EarlyApp = { app: start.app, outdir: path.resolve(start.outdir), child, claimed: false };
   child.stdout?.resume(); // the CLI ignores the app's stdout; a full pipe must not stall the app until it listens
   child.once('exit', (code, signal) => started.exited = [code, signal]);
@@ -76,6 +142,7 @@ function dropEarlyApp(started: EarlyApp): void {
 
 /** Stops an early app the CLI never asked for (it failed before running the app), and empties its folder. */
 export async function abandonEarlyApp(): Promise<void> {
+  dropPrestarted();
   if (early && !early.claimed) {
     if (!early.exited && early.child.pid !== undefined) {
       const exited = new Promise(resolve => early!.child.once('exit', resolve));

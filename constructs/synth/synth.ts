@@ -6,8 +6,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { fastAppCommand } from './app-command';
+import { fastAppCommand, fastAppScript } from './app-command';
+import { appEnvironment, appRunner } from './app-process';
 import { cdk8sSynth, exitProcess } from './cdk8s-synth';
+import { dropPrestarted } from './early-app';
 import { removeConstructMetadata } from './manifest-tree';
 import { OutputFolderError, resolveOutputFolder } from './output-folder';
 import { killChildren, stopChildren } from './process-groups';
@@ -68,30 +70,6 @@ function preloadLocalPlugins(config: Cdk8sConfig, validate: boolean): () => void
       }
     }
   };
-}
-
-/** tsx's CommonJS hook, a dependency of this package. */
-function tsxHook(): string {
-  return require.resolve('tsx/cjs');
-}
-
-/** The module that runs TypeScript apps: tsx's hook with shortcuts (app-runner.ts). */
-function appRunner(): string {
-  return path.join(__dirname, `app-runner${path.extname(__filename)}`);
-}
-
-/** A path as one NODE_OPTIONS word. */
-function nodeOptionWord(file: string): string {
-  return /[\s"'\\]/.test(file) ? `"${file.replace(/(["\\])/g, '\\$1')}"` : file;
-}
-
-/** The app's environment: our handler of uncaught bad props (app-errors.ts) is loaded before the app. */
-function appEnvironment(): NodeJS.ProcessEnv {
-  const handler = path.join(__dirname, `app-errors${path.extname(__filename)}`);
-  // from the sources (this repository), the handler is TypeScript too
-  const requires = handler.endsWith('.ts') ? [tsxHook(), handler] : [handler];
-  const nodeOptions = [process.env.NODE_OPTIONS, ...requires.map(file => `--require ${nodeOptionWord(file)}`)].filter(Boolean).join(' ');
-  return { NODE_OPTIONS: nodeOptions };
 }
 
 /** Set on the first signal: from then on the signal handler decides how the process exits, and nothing is swapped in. */
@@ -156,9 +134,13 @@ async function synth(args: string[]): Promise<number> {
   if (app === undefined) {
     return usageError('no app to synthesize: set `app` in cdk8s.yaml or pass --app <command>');
   }
+  const script = fastAppScript(app);
   const appCommand = fastAppCommand(app, appRunner()) ?? app;
   const appArgs = ['--app', appCommand];
   const appEnv = appEnvironment();
+  if (options.stdout || options.helm || !script) {
+    dropPrestarted(); // only a plain synth of a TypeScript app runs in it
+  }
   if (options.stdout) {
     // nothing is written to a folder
     const status = await cdk8sSynth([...taken.rest, ...appArgs, ...(taken.output ? ['--output', taken.output] : [])], { appEnv });
@@ -196,7 +178,7 @@ async function synth(args: string[]): Promise<number> {
     whileAppRuns: preloadLocalPlugins(config, options.validate),
     appEnv,
     // a Helm synth writes its chart scaffolding first and the app into templates/: the CLI starts that app itself
-    early: options.helm ? undefined : { app: appCommand, outdir: staged.path, recordMetadata: validations },
+    early: options.helm ? undefined : { app: appCommand, outdir: staged.path, recordMetadata: validations, script },
   });
   if (await signalsHandled()) {
     return waitForSignalHandler();
@@ -230,6 +212,7 @@ async function synth(args: string[]): Promise<number> {
 export function runSynthCommand(args: string[]): void {
   synth(args).then(
     status => {
+      dropPrestarted(); // when the synth ended before it ran the app
       if (!stopping) {
         exitProcess(status);
       }
