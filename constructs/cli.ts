@@ -29,8 +29,6 @@ function runCheckCommand(args: string[]): void {
 
 const [command, ...rest] = process.argv.slice(2);
 if (command === 'synth') {
-  // first, so that node boots the app's process while the synth loads its modules and reads its options
-  (require('./synth/early-app') as typeof import('./synth/early-app')).prestartApp();
   // the cdk8s CLI and the checker, loaded on every synth, compile from V8's code cache
   (require('./synth/code-cache') as typeof import('./synth/code-cache')).compileWithCodeCache(__dirname);
   (require('./synth/synth') as typeof import('./synth/synth')).runSynthCommand(rest);

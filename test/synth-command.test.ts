@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { fastAppCommand } from '../constructs/synth/app-command';
-import { CLI, project, ROOT, synth, tempFolders, TSX, useThrowawayProject, useValidation } from './synth-project';
+import { CLI, finish, processesInProject, project, ROOT, startSynth, synth, tempFolders, TSX, useThrowawayProject, useValidation } from './synth-project';
 
 useThrowawayProject();
 jest.setTimeout(60_000);
@@ -56,7 +56,7 @@ test('--stdout prints the manifests and writes no folder', async () => {
   expect(fs.readdirSync(project).filter(f => f === 'dist' || f.startsWith('.dist-'))).toEqual([]);
 });
 
-describe('a TypeScript app runs in a node process started before the synth read its options', () => {
+describe('a TypeScript app runs in the synth\'s own process, while a worker runs the CLI', () => {
   const view = () => JSON.parse(fs.readFileSync(path.join(project, 'view.json'), 'utf8')) as Record<string, unknown>;
 
   test('and sees its process as under node -r tsx/cjs: argv, main module, environment', async () => {
@@ -67,41 +67,48 @@ describe('a TypeScript app runs in a node process started before the synth read 
     expect(direct.status).toBe(0);
     const alone = view();
 
-    const result = await synth('view');
+    const child = startSynth('view');
+    const result = await finish(child);
 
     expect(result.status).toBe(0);
     const synthesized = view();
+    expect(synthesized.pid).toBe(child.pid);
     expect(synthesized.argv).toEqual(alone.argv);
     expect(alone.argv).toEqual([path.join(fs.realpathSync(project), 'app.ts'), 'one', 'two']);
     expect(synthesized.main).toBe(true);
-    expect(synthesized.outdir).toMatch(new RegExp(`^${fs.realpathSync(project)}/\\.dist-new-dist-`));
+    expect(synthesized.outdir).toMatch(new RegExp(`^${fs.realpathSync(project)}/\\.dist-new-dist-${child.pid}-`));
     expect(synthesized.metadata).toBe('false');
-    expect(synthesized.execArgv).toEqual(['-r', path.join(ROOT, 'constructs', 'synth', 'app-runner.ts')]);
+    expect(result.output).not.toContain('view.json'); // nothing the app printed
     expect(fs.readdirSync(path.join(project, 'dist')).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+    expect(processesInProject()).toEqual([]); // the worker ended first
   });
 
-  /** Processes of the prestarted kind whose working directory is the project. */
-  function prestartedProcesses(): number[] {
-    return fs.readdirSync('/proc').filter(pid => /^\d+$/.test(pid)).map(Number).filter(pid => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('app-zygote') && fs.readlinkSync(`/proc/${pid}/cwd`) === fs.realpathSync(project);
-      } catch {
-        return false; // gone meanwhile
-      }
-    });
-  }
+  test('what the app prints on stdout is discarded, as the cdk8s CLI discards it; its stderr is shown', async () => {
+    fs.writeFileSync(path.join(project, 'loud.ts'), "console.log('from stdout');\nconsole.error('from stderr');\nrequire('./app');\n");
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: node -r ${TSX} loud.ts\n`);
+
+    const result = await synth('ok');
+
+    expect(result.status).toBe(0);
+    expect(result.output).not.toContain('from stdout');
+    expect(result.output).toContain('from stderr');
+    expect(result.output).toContain('Manifests written to dist');
+  });
 
   test.each([
-    ['--stdout', ['--stdout']],
-    ['an app that is not TypeScript', ['--app', 'node -e "require(\'fs\').mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true })"']],
-    ['a usage error', ['--format', 'yaml']],
-  ])('a synth that runs none (%s) leaves no such process behind', async (_, args) => {
-    await synth('ok', args);
+    ['process.exit(0) after app.synth()', 'app.synth();\nprocess.exit(0);\n', 0],
+    ['process.exitCode = 3', 'app.synth();\nprocess.exitCode = 3;\n', 1],
+    ['process.exit(4) before synth', 'process.exit(4);\n', 1],
+  ])('an app that ends with %s: the synth exits with its own status', async (_, tail, status) => {
+    fs.writeFileSync(path.join(project, 'ends.ts'), `import { App, Chart, ApiObject } from 'cdk8s';\nconst app = new App();\nnew ApiObject(new Chart(app, 'a'), 'c', { apiVersion: 'v1', kind: 'ConfigMap' });\n${tail}`);
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), `language: typescript\napp: node -r ${TSX} ends.ts\n`);
 
-    for (let i = 0; i < 20 && prestartedProcesses().length > 0; i++) {
-      await new Promise(r => setTimeout(r, 50));
-    }
-    expect(prestartedProcesses()).toEqual([]);
+    const result = await synth('ok');
+
+    expect(result.status).toBe(status);
+    expect(fs.existsSync(path.join(project, 'dist', 'a.k8s.yaml'))).toBe(status === 0);
+    expect(tempFolders()).toEqual([]);
+    expect(processesInProject()).toEqual([]);
   });
 });
 

@@ -24,6 +24,7 @@ if (mode === 'throw') {
 if (mode === 'view') {
   // what the app sees of its process, to compare with node -r tsx/cjs app.ts
   fs.writeFileSync('view.json', JSON.stringify({
+    pid: process.pid,
     argv: process.argv.slice(1),
     main: require.main === module,
     outdir: process.env.CDK8S_OUTDIR,
@@ -84,7 +85,7 @@ class Record {
   }
 }
 function warmUp() {
-  fs.writeFileSync('warmed-up', String(process.pid));
+  fs.writeFileSync('warmed-up', JSON.stringify({ pid: process.pid, ppid: process.ppid }));
 }
 module.exports = { Accept, Record, Reject, Slow, warmUp };
 `;
@@ -124,11 +125,24 @@ export function startSynth(mode: string, args: string[] = [], env: NodeJS.Proces
   });
 }
 
+/** The synth's output and exit status; a synth that ends by a signal has the status a shell reports (130 for SIGINT). */
 export function finish(child: ChildProcess): Promise<Result> {
   let output = '';
   child.stdout?.on('data', d => output += d);
   child.stderr?.on('data', d => output += d);
-  return new Promise(resolve => child.once('exit', status => resolve({ status, output })));
+  return new Promise(resolve => child.once('exit', (status, signal) => resolve({ status: status ?? (signal ? 128 + os.constants.signals[signal] : null), output })));
+}
+
+/** The processes whose working directory is the project (the synth's, its worker's, the app's). */
+export function processesInProject(): number[] {
+  const cwd = fs.realpathSync(project);
+  return fs.readdirSync('/proc').filter(pid => /^\d+$/.test(pid)).map(Number).filter(pid => {
+    try {
+      return fs.readlinkSync(`/proc/${pid}/cwd`) === cwd && !/^Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, ''));
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
 }
 
 export function synth(mode: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Result> {

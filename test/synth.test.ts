@@ -5,7 +5,7 @@ import * as path from 'path';
 
 import { StagedDir } from '../constructs/synth/staged-dir';
 import { takeOutput, writesToStdout } from '../constructs/synth/synth-args';
-import { finish, givenAPreviousDist, project, readTree, Result, startSynth, synth, tempFolders, useThrowawayProject } from './synth-project';
+import { finish, givenAPreviousDist, processesInProject, project, readTree, Result, startSynth, synth, tempFolders, useThrowawayProject } from './synth-project';
 
 // the module object itself, which jest can spy on (the `fs` binding above only re-exports it)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -164,14 +164,16 @@ test('a failing validation plugin leaves dist/ intact and exits 1', async () => 
   expect(tempFolders()).toEqual([]);
 });
 
-test('a local validation plugin is loaded and warmed up in the synth process while the app runs', async () => {
+test('a local validation plugin is loaded and warmed up in the synth\'s worker while the app runs in the synth\'s process', async () => {
   fs.appendFileSync(path.join(project, 'cdk8s.yaml'), 'validations:\n  - package: ./plugin.js\n    version: 0.1.0\n    class: Accept\n');
   const child = startSynth('ok');
 
   const result = await finish(child);
 
   expect(result.status).toBe(0);
-  expect(fs.readFileSync(path.join(project, 'warmed-up'), 'utf8')).toEqual(String(child.pid));
+  const warmedUp = JSON.parse(fs.readFileSync(path.join(project, 'warmed-up'), 'utf8')) as { pid: number; ppid: number };
+  expect(warmedUp.ppid).toBe(child.pid);
+  expect(warmedUp.pid).not.toBe(child.pid);
   expect(Object.keys(readTree(path.join(project, 'dist')))).toContain('a.k8s.yaml');
 });
 
@@ -224,6 +226,7 @@ test('Ctrl-C stops the app, leaves dist/ intact and removes the temporary folder
   expect(await isAlive(appPid())).toBe(false);
   expect(readTree(path.join(project, 'dist'))).toEqual(before);
   expect(tempFolders()).toEqual([]);
+  expect(processesInProject()).toEqual([]); // the worker too
 });
 
 test('Ctrl-C kills an app that ignores SIGINT after a grace period', async () => {
@@ -242,6 +245,7 @@ test('Ctrl-C kills an app that ignores SIGINT after a grace period', async () =>
   expect(await isAlive(appPid())).toBe(false);
   expect(readTree(path.join(project, 'dist'))).toEqual(before);
   expect(tempFolders()).toEqual([]);
+  expect(processesInProject()).toEqual([]); // the worker too
 });
 
 test('a second Ctrl-C kills the app and exits at once', async () => {
@@ -261,6 +265,7 @@ test('a second Ctrl-C kills the app and exits at once', async () => {
   expect(await isAlive(appPid())).toBe(false);
   expect(readTree(path.join(project, 'dist'))).toEqual(before);
   expect(tempFolders()).toEqual([]);
+  expect(processesInProject()).toEqual([]); // the worker too
 });
 
 /** The pid of a process that has exited. */

@@ -16,11 +16,6 @@ export function appRunner(): string {
   return sibling('app-runner');
 }
 
-/** The program of a node process started before its app is known, which runs the app it is sent (app-zygote.ts). */
-export function appZygote(): string {
-  return sibling('app-zygote');
-}
-
 /** A path as one NODE_OPTIONS word. */
 function nodeOptionWord(file: string): string {
   return /[\s"'\\]/.test(file) ? `"${file.replace(/(["\\])/g, '\\$1')}"` : file;

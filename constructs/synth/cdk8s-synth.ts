@@ -81,6 +81,11 @@ function deferImportDispatch(dir: string): void {
   require.cache[dispatchPath] = standIn;
 }
 
+/** The cdk8s CLI's synth command module. */
+export function synthCommandFile(): string {
+  return path.join(cliDir(), 'lib', 'cli', 'cmds', 'synth.js');
+}
+
 function loadSynthCommand(): SynthCommand | undefined {
   if (process.env.CDK8S_SYNTH_SPAWN_CLI) {
     return undefined;
@@ -88,7 +93,7 @@ function loadSynthCommand(): SynthCommand | undefined {
   try {
     deferImportDispatch(cliDir());
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const command = require(path.join(cliDir(), 'lib', 'cli', 'cmds', 'synth.js')) as Partial<SynthCommand> & { command?: string };
+    const command = require(synthCommandFile()) as Partial<SynthCommand> & { command?: string };
     if (command.command === 'synth' && typeof command.builder === 'function' && typeof command.handler === 'function') {
       return command as SynthCommand;
     }
@@ -161,6 +166,11 @@ export async function cdk8sSynth(args: string[], options: Cdk8sSynthOptions = {}
       appStarted();
     }
     const command = loadSynthCommand();
+    if (!command && options.early?.inHost) {
+      // the binary would run the app a second time; the host checks that the command module is there (app-host.ts)
+      console.error(`the cdk8s CLI's synth command (${synthCommandFile()}) did not load; set CDK8S_SYNTH_SPAWN_CLI=1 to run the cdk8s binary`);
+      return 1;
+    }
     if (!command) {
       await abandonEarlyApp();
       preload = undefined;

@@ -1,13 +1,14 @@
 // The app, started before the cdk8s CLI is loaded: loading the CLI's synth command takes a few hundred milliseconds
 // that the app can use. The CLI's own spawn of the same command gets this process instead.
-// A TypeScript app's node process starts earlier still (`prestartApp`), before the synth has read its options: it
-// boots and loads the app runner while the synth works out the app and its folder, then runs what it is sent.
+// A TypeScript app runs in the synth's first process instead (app-host.ts), which then starts this one as its
+// worker: here the app is `appInHost()`, whose exit status comes from the host.
 import { ChildProcess } from 'child_process';
+import { EventEmitter } from 'events';
 import * as fs from 'fs';
+import { Socket } from 'net';
 import * as path from 'path';
-import { Writable } from 'stream';
+import { Readable } from 'stream';
 
-import { appEnvironment, appRunner, appZygote } from './app-process';
 import { cliDir } from './cdk8s-cli';
 import { signalGroup, spawnInGroup } from './process-groups';
 
@@ -16,57 +17,8 @@ export interface EarlyStart {
   readonly app: string;
   readonly outdir: string;
   readonly recordMetadata: boolean;
-  /**
-   * The script and arguments, when `app` is `node -r <app runner> <script> ...args` (app-command.ts
-   * `fastAppCommand`): a prestarted process can run it.
-   */
-  readonly script?: readonly string[];
-}
-
-/** A process started by `prestartApp`, with what happened to it before it was given an app. */
-interface Prestarted {
-  readonly child: ChildProcess;
-  exited?: [number | null, NodeJS.Signals | null];
-  failed?: Error;
-}
-let prestarted: Prestarted | undefined;
-
-/**
- * Starts node with the app runner and the app's environment (app-process.ts), to run a TypeScript app once
- * `startEarlyApp` sends it one; `abandonEarlyApp` stops it if none comes. Once per process.
- */
-export function prestartApp(): void {
-  if (prestarted || process.env.CDK8S_SYNTH_SPAWN_CLI) {
-    return;
-  }
-  const child = spawnInGroup(process.execPath, ['-r', appRunner(), appZygote()], {
-    stdio: ['inherit', 'pipe', 'inherit', 'pipe'],
-    env: { ...process.env, ...appEnvironment() },
-  });
-  const started: Prestarted = { child };
-  child.stdout?.resume(); // as for any early app: a full pipe must not stall it
-  child.once('exit', (code, signal) => started.exited = [code, signal]);
-  child.once('error', e => started.failed = e);
-  prestarted = started;
-}
-
-/** The prestarted process, if it is still waiting for an app; from then on it is the caller's. */
-function takePrestarted(): Prestarted | undefined {
-  const taken = prestarted;
-  prestarted = undefined;
-  if (taken && (taken.exited || taken.failed)) {
-    return undefined;
-  }
-  return taken;
-}
-
-/** Stops a prestarted process that was never given an app (the synth runs none, or not this way). */
-export function dropPrestarted(): void {
-  const unused = prestarted;
-  prestarted = undefined;
-  if (unused?.child.pid !== undefined && !unused.exited) {
-    signalGroup(unused.child.pid, 'SIGKILL');
-  }
+  /** Whether the app already runs in the host process (app-host.ts) that started this one as its worker. */
+  readonly inHost?: boolean;
 }
 
 /** The started app; the CLI gets it for its spawn of the same command, with events it missed replayed. */
@@ -80,26 +32,57 @@ interface EarlyApp {
 }
 let early: EarlyApp | undefined;
 
+/** The descriptor of the worker's socket to the host (app-host.ts). */
+const HOST_FD = 3;
+
+/** The app that runs in the host (app-host.ts), as a child process of the CLI's: it exits when the host says so. */
+function appInHost(): ChildProcess {
+  const proxy = new EventEmitter() as ChildProcess;
+  Object.assign(proxy, { stdout: Readable.from([]), pid: undefined, kill: () => false });
+  const socket = new Socket({ fd: HOST_FD, readable: true, writable: false });
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    text += chunk;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
+      const [what, value] = text.slice(0, end).split(' ');
+      text = text.slice(end + 1);
+      if (what === 'exit') {
+        proxy.emit('exit', Number(value), null);
+      } else if (what === 'stop') {
+        process.emit(value as NodeJS.Signals, value as NodeJS.Signals); // as if the signal came here
+      }
+    }
+  });
+  // the host is gone (a signal ended it while the app ran, say): nothing may be swapped in
+  socket.once('end', () => process.emit('SIGTERM', 'SIGTERM'));
+  socket.once('error', () => process.emit('SIGTERM', 'SIGTERM'));
+  return proxy;
+}
+
+/** In the worker: tells the host this process's exit status as it exits. */
+export function reportStatusToHost(): void {
+  process.once('exit', code => {
+    try {
+      fs.writeSync(HOST_FD, `status ${code}\n`);
+    } catch {
+      // the host is gone
+    }
+  });
+}
+
 /**
- * Starts the app as the CLI's `synthApp` does (stdout piped, CDK8S_OUTDIR set): in the prestarted process when there
- * is one for it, else through a shell.
+ * Starts the app as the CLI's `synthApp` does (through a shell, stdout piped, CDK8S_OUTDIR set), or takes the one
+ * the host runs.
  */
 export function startEarlyApp(start: EarlyStart, appEnv: NodeJS.ProcessEnv): void {
-  const outputEnv = {
+  const env = {
+    ...process.env,
     CDK8S_OUTDIR: start.outdir,
     CDK8S_RECORD_CONSTRUCT_METADATA: process.env.CDK8S_RECORD_CONSTRUCT_METADATA ?? String(start.recordMetadata),
+    ...appEnv,
   };
-  const ready = start.script ? takePrestarted() : undefined;
-  dropPrestarted();
-  if (ready && start.script) {
-    (ready.child.stdio[3] as Writable | null)?.end(`${JSON.stringify({ argv: start.script, env: outputEnv })}\n`);
-    const started: EarlyApp = { app: start.app, outdir: path.resolve(start.outdir), child: ready.child, claimed: false };
-    early = started;
-    ready.child.once('exit', (code, signal) => started.exited = [code, signal]);
-    ready.child.once('error', e => started.failed = e);
-    return;
-  }
-  const child = spawnInGroup(start.app, [], { shell: true, stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, ...outputEnv, ...appEnv } });
+  const child = start.inHost ? appInHost() : spawnInGroup(start.app, [], { shell: true, stdio: ['inherit', 'pipe', 'inherit'], env });
   const started: EarlyApp = { app: start.app, outdir: path.resolve(start.outdir), child, claimed: false };
   child.stdout?.resume(); // the CLI ignores the app's stdout; a full pipe must not stall the app until it listens
   child.once('exit', (code, signal) => started.exited = [code, signal]);
@@ -142,7 +125,6 @@ function dropEarlyApp(started: EarlyApp): void {
 
 /** Stops an early app the CLI never asked for (it failed before running the app), and empties its folder. */
 export async function abandonEarlyApp(): Promise<void> {
-  dropPrestarted();
   if (early && !early.claimed) {
     if (!early.exited && early.child.pid !== undefined) {
       const exited = new Promise(resolve => early!.child.once('exit', resolve));

@@ -56,8 +56,15 @@ export class StagedDir {
   public readonly path: string;
   private done = false;
 
-  constructor(public readonly target: string) {
-    this.path = siblingOf(target, 'new');
+  /** `stagedPath`: a staged folder another process of this synth named (app-host.ts), instead of a new one. */
+  constructor(public readonly target: string, stagedPath?: string) {
+    this.path = stagedPath ?? siblingOf(target, 'new');
+  }
+
+  /** Whether `folder` is named as a staged folder of `target`. */
+  public static isStagedFolderOf(target: string, folder: string): boolean {
+    const resolved = path.resolve(target);
+    return path.dirname(folder) === path.dirname(resolved) && parseSibling(path.basename(folder), path.basename(resolved))?.role === 'new';
   }
 
   /**

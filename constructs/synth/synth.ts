@@ -7,9 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { fastAppCommand, fastAppScript } from './app-command';
+import { hostApp, WORKER_VARIABLE } from './app-host';
 import { appEnvironment, appRunner } from './app-process';
-import { cdk8sSynth, exitProcess } from './cdk8s-synth';
-import { dropPrestarted } from './early-app';
+import { cdk8sSynth, exitProcess, synthCommandFile } from './cdk8s-synth';
+import { reportStatusToHost } from './early-app';
 import { removeConstructMetadata } from './manifest-tree';
 import { OutputFolderError, resolveOutputFolder } from './output-folder';
 import { killChildren, stopChildren } from './process-groups';
@@ -114,6 +115,12 @@ function usageError(message: string): number {
 }
 
 async function synth(args: string[]): Promise<number> {
+  // the worker of a host that runs the app (app-host.ts): the same synth, into the host's staged folder
+  const hostStaged = process.env[WORKER_VARIABLE];
+  if (hostStaged !== undefined) {
+    delete process.env[WORKER_VARIABLE];
+    reportStatusToHost();
+  }
   const config = readCdk8sConfig();
   const options = readSynthOptions(args, config);
   if (typeof options === 'string') {
@@ -138,9 +145,6 @@ async function synth(args: string[]): Promise<number> {
   const appCommand = fastAppCommand(app, appRunner()) ?? app;
   const appArgs = ['--app', appCommand];
   const appEnv = appEnvironment();
-  if (options.stdout || options.helm || !script) {
-    dropPrestarted(); // only a plain synth of a TypeScript app runs in it
-  }
   if (options.stdout) {
     // nothing is written to a folder
     const status = await cdk8sSynth([...taken.rest, ...appArgs, ...(taken.output ? ['--output', taken.output] : [])], { appEnv });
@@ -157,12 +161,21 @@ async function synth(args: string[]): Promise<number> {
     }
     throw e;
   }
-  for (const line of StagedDir.recover(target)) {
+  if (hostStaged !== undefined && !StagedDir.isStagedFolderOf(target, hostStaged)) {
+    console.error(`internal error: the synth's host writes ${hostStaged}, which is not a staged folder of ${target}`);
+    return EXIT_FAILED;
+  }
+  for (const line of hostStaged === undefined ? StagedDir.recover(target) : []) {
     console.error(line);
   }
-  const staged = new StagedDir(target);
+  const staged = new StagedDir(target, hostStaged);
   // The CLI may exit the process itself: clean up on every way out.
   process.on('exit', () => staged.discard());
+  const validations = options.validate && (typeof config.validations === 'string' || (Array.isArray(config.validations) && config.validations.length > 0));
+  if (script && !options.helm && hostStaged === undefined && !process.env.CDK8S_SYNTH_SPAWN_CLI && fs.existsSync(synthCommandFile())) {
+    // a TypeScript app runs here, at once; a worker process runs the CLI and the validations (app-host.ts)
+    return hostApp({ script, staged, recordMetadata: validations });
+  }
   onSignals(staged);
   const failed = (why?: string) => {
     staged.discard();
@@ -173,12 +186,11 @@ async function synth(args: string[]): Promise<number> {
     return EXIT_FAILED;
   };
 
-  const validations = options.validate && (typeof config.validations === 'string' || (Array.isArray(config.validations) && config.validations.length > 0));
   const status = await cdk8sSynth([...taken.rest, ...appArgs, '--output', staged.path], {
     whileAppRuns: preloadLocalPlugins(config, options.validate),
     appEnv,
     // a Helm synth writes its chart scaffolding first and the app into templates/: the CLI starts that app itself
-    early: options.helm ? undefined : { app: appCommand, outdir: staged.path, recordMetadata: validations, script },
+    early: options.helm ? undefined : { app: appCommand, outdir: staged.path, recordMetadata: validations, inHost: hostStaged !== undefined },
   });
   if (await signalsHandled()) {
     return waitForSignalHandler();
@@ -212,7 +224,6 @@ async function synth(args: string[]): Promise<number> {
 export function runSynthCommand(args: string[]): void {
   synth(args).then(
     status => {
-      dropPrestarted(); // when the synth ended before it ran the app
       if (!stopping) {
         exitProcess(status);
       }
