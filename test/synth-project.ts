@@ -36,6 +36,14 @@ if (mode === 'fail-midway') {
   // a.k8s.yaml is written, then writing b.k8s.yaml fails, as on a full disk
   fs.mkdirSync(path.join(app.outdir, 'b.k8s.yaml'), { recursive: true });
 }
+if (mode === 'spin') {
+  // busy without ever returning to its event loop, as an app stuck in a loop
+  fs.writeFileSync('app.pid', String(process.pid));
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    fs.mkdirSync(app.outdir, { recursive: true });
+  }
+}
 if (mode === 'hang') {
   if (process.env.IGNORE_SIGINT) {
     process.on('SIGINT', () => undefined);

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { StagedDir } from '../constructs/synth/staged-dir';
-import { finish, givenAPreviousDist, project, readTree, startSynth, synth, tempFolders, useThrowawayProject, useValidation } from './synth-project';
+import { finish, givenAPreviousDist, processesInProject, project, readTree, startSynth, synth, tempFolders, useThrowawayProject, useValidation } from './synth-project';
 
 // the module object itself, which jest can spy on
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -46,6 +46,30 @@ describe('a signal after the app has exited, while validation runs', () => {
     expect(result.output).not.toContain('Manifests written');
     expect(readTree(path.join(project, 'dist'))).toEqual(before);
     expect(tempFolders()).toEqual([]);
+  });
+
+  test('a second SIGINT ends the synth at once, and leaves nothing behind', async () => {
+    const before = await givenAPreviousDist();
+    useValidation('Slow');
+    const child = startSynth('changed');
+    const done = finish(child);
+    while (!fs.existsSync(path.join(project, 'validating'))) {
+      await new Promise(r => setTimeout(r, 20));
+    }
+
+    const start = Date.now();
+    child.kill('SIGINT');
+    await new Promise(r => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const result = await done;
+    const elapsed = Date.now() - start;
+
+    expect(result.status).toBe(130);
+    expect(elapsed).toBeLessThan(1_000); // the validation alone takes 1.5 s
+    expect(readTree(path.join(project, 'dist'))).toEqual(before);
+    expect(tempFolders()).toEqual([]);
+    await new Promise(r => setTimeout(r, 300));
+    expect(processesInProject()).toEqual([]);
   });
 });
 

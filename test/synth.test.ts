@@ -229,6 +229,27 @@ test('Ctrl-C stops the app, leaves dist/ intact and removes the temporary folder
   expect(processesInProject()).toEqual([]); // the worker too
 });
 
+test('Ctrl-C stops at once an app that never returns to its event loop', async () => {
+  const before = await givenAPreviousDist();
+  const child = startSynth('spin');
+  const done = finish(child);
+  while (!fs.existsSync(path.join(project, 'app.pid'))) {
+    await new Promise(r => setTimeout(r, 50));
+  }
+
+  const start = Date.now();
+  child.kill('SIGINT');
+  const result = await done;
+  const elapsed = Date.now() - start;
+  await new Promise(r => setTimeout(r, 300));
+
+  expect(result.status).toBe(130);
+  expect(elapsed).toBeLessThan(1_000);
+  expect(readTree(path.join(project, 'dist'))).toEqual(before);
+  expect(tempFolders()).toEqual([]);
+  expect(processesInProject()).toEqual([]);
+});
+
 test('Ctrl-C kills an app that ignores SIGINT after a grace period', async () => {
   const before = await givenAPreviousDist();
   const { child, done, appPid } = await startHangingSynth({ IGNORE_SIGINT: '1' });

@@ -109,12 +109,21 @@ export function hostApp(app: HostedApp): Promise<never> {
     worker.once('exit', () => exitProcess(status()));
   };
 
-  /** After the app's event loop emptied: the signals now stop the worker, which this process waits for. */
+  /**
+   * After the app's event loop emptied: a signal now stops the worker, which this process waits for; a second one
+   * kills it and exits at once (the staged folder is removed on exit).
+   */
   const finishWhenIdle = (code: number) => {
     over = true;
     worker.ref();
+    let stopping = false;
     for (const signal of SIGNALS) {
       process.on(signal, () => {
+        if (stopping) {
+          worker.kill('SIGKILL');
+          exitProcess(128 + SIGNAL_NUMBERS[signal]);
+        }
+        stopping = true;
         socket.write(`stop ${signal}\n`);
         exitAfterWorker(() => 128 + SIGNAL_NUMBERS[signal]);
       });

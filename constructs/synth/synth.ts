@@ -23,7 +23,8 @@ export const SYNTH_USAGE = `Usage: cdk8s-model-serving synth [cdk8s synth option
 Runs \`cdk8s synth\` (cdk8s-cli, a peer dependency) with the app and validations of cdk8s.yaml, into a
 temporary folder, and replaces the output folder only when the app and every validation succeeded.
 The output holds manifests only (no construct-metadata.json); \`npx ts-node <app>.ts\` and
-\`npx tsx <app>.ts\` apps run through tsx, without a type check; bad props print without a stack trace.
+\`npx tsx <app>.ts\` apps run through tsx in this process, without a type check; bad props print
+without a stack trace.
 
   -a, --app <command>     the app command (default: cdk8s.yaml \`app\`)
   -o, --output <dir>      the output folder (default: cdk8s.yaml \`output\`, else dist); a symlink is followed
