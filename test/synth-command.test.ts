@@ -78,6 +78,7 @@ describe('a TypeScript app runs in the synth\'s own process, while a worker runs
     expect(synthesized.main).toBe(true);
     expect(synthesized.outdir).toMatch(new RegExp(`^${fs.realpathSync(project)}/\\.dist-new-dist-${child.pid}-`));
     expect(synthesized.metadata).toBe('false');
+    expect(synthesized.execArgv).toEqual(['-r', path.join(ROOT, 'constructs', 'synth', 'app-runner.ts')]);
     expect(result.output).not.toContain('view.json'); // nothing the app printed
     expect(fs.readdirSync(path.join(project, 'dist')).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
     expect(processesInProject()).toEqual([]); // the worker ended first

@@ -2,14 +2,14 @@
 // same command, told so by WORKER_VARIABLE) loads the cdk8s CLI, runs it on the app's output, validates and swaps
 // the folder in: the app is the longest part of a synth, and it no longer waits for a second node to start.
 //
-// The app sees its process as under `node -r <app runner> <script> ...args`: that argv, `require.main`, the
-// environment the CLI gives it (CDK8S_OUTDIR, CDK8S_RECORD_CONSTRUCT_METADATA, NODE_OPTIONS for its own children),
-// its stdout discarded as the CLI discards it. When it ends (its event loop empties, or it calls process.exit,
-// also through the handler of uncaught bad props) it is over: the worker gets its exit status, and this process
-// exits with the worker's. A signal while the app runs ends this process as it would end the app (by the signal,
-// which the shell reports as 130, 143, ...), and the worker, seeing it gone, swaps nothing in; an app that handles
-// the signal itself gets the grace period a separate app would get. Messages on fd 3: to the worker `exit <code>`
-// or `stop <signal>`; from it `status <code>` as it exits.
+// The app sees its process as under `node -r <app runner> <script> ...args`: that argv and execArgv,
+// `require.main`, the environment the CLI gives it (CDK8S_OUTDIR, CDK8S_RECORD_CONSTRUCT_METADATA, NODE_OPTIONS for
+// its own children), its stdout discarded as the CLI discards it. When it ends (its event loop empties, or it calls
+// process.exit, also through the handler of uncaught bad props) it is over: the worker gets its exit status, and
+// this process exits with the worker's. A signal while the app runs ends this process as it would end the app (by
+// the signal, which the shell reports as 130, 143, ...), and the worker, seeing it gone, swaps nothing in; an app
+// that handles the signal itself gets the grace period a separate app would get. Messages on fd 3: to the worker
+// `exit <code>` or `stop <signal>`; from it `status <code>` as it exits.
 import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import Module from 'module';
@@ -172,6 +172,7 @@ export function hostApp(app: HostedApp): Promise<never> {
   }) as typeof process.stdout.write;
   const script = path.resolve(app.script[0]);
   process.argv = [process.argv[0], script, ...app.script.slice(1)];
+  process.execArgv = ['-r', appRunner()]; // what a child_process.fork() of the app passes on
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(path.join(__dirname, `app-errors${path.extname(__filename)}`));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
