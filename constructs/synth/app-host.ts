@@ -167,7 +167,9 @@ export function hostApp(app: HostedApp): Promise<never> {
   // the CLI discards the app's stdout; the worker writes to the same terminal directly
   process.stdout.write = ((...args: unknown[]) => {
     const done = args.find(arg => typeof arg === 'function') as (() => void) | undefined;
-    done?.();
+    if (done) {
+      process.nextTick(done); // as a stream calls it: later
+    }
     return true;
   }) as typeof process.stdout.write;
   const script = path.resolve(app.script[0]);
