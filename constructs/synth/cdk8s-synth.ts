@@ -12,7 +12,7 @@ import Module from 'module';
 import * as path from 'path';
 
 import { cliDir } from './cdk8s-cli';
-import { abandonEarlyApp, claimEarlyApp, EarlyStart, keepEarlyOutput, startEarlyApp } from './early-app';
+import { abandonEarlyApp, claimEarlyApp, EarlyStart, hostAppOver, keepEarlyOutput, startEarlyApp } from './early-app';
 import { childProcess, originalSpawn, spawnInGroup } from './process-groups';
 
 
@@ -166,12 +166,9 @@ export async function cdk8sSynth(args: string[], options: Cdk8sSynthOptions = {}
       appStarted();
     }
     const command = loadSynthCommand();
-    if (!command && options.early?.inHost) {
-      // the binary would run the app a second time; the host checks that the command module is there (app-host.ts)
-      console.error(`the cdk8s CLI's synth command (${synthCommandFile()}) did not load; set CDK8S_SYNTH_SPAWN_CLI=1 to run the cdk8s binary`);
-      return 1;
-    }
     if (!command) {
+      // the binary runs the app again, into the same folder: an app in the host must be over first (app-host.ts)
+      await hostAppOver();
       await abandonEarlyApp();
       preload = undefined;
       return await runBinary(args);

@@ -123,6 +123,15 @@ function dropEarlyApp(started: EarlyApp): void {
   fs.rmSync(started.outdir, { recursive: true, force: true });
 }
 
+/** Resolves once an app that runs in the host is over (at once for any other): only then may another write its folder. */
+export function hostAppOver(): Promise<void> {
+  const started = early;
+  if (!started || started.child.pid !== undefined || started.exited) {
+    return Promise.resolve();
+  }
+  return new Promise(resolve => started.child.once('exit', () => resolve()));
+}
+
 /** Stops an early app the CLI never asked for (it failed before running the app), and empties its folder. */
 export async function abandonEarlyApp(): Promise<void> {
   if (early && !early.claimed) {
