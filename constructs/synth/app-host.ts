@@ -18,14 +18,12 @@ import * as path from 'path';
 
 import { appEnvironment, appRunner } from './app-process';
 import { exitProcess } from './cdk8s-synth';
-import { STOP_GRACE_MS } from './process-groups';
+import { interruptedStatus, STOP_GRACE_MS, STOP_SIGNALS } from './process-groups';
 import { StagedDir } from './staged-dir';
 
 /** Set in the worker's environment to the staged folder the app writes; internal to the synth. */
 export const WORKER_VARIABLE = 'CDK8S_MODEL_SERVING_SYNTH_WORKER';
 
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 /** What to run here: the script and its arguments, the folder it writes, whether the CLI records construct metadata. */
 export interface HostedApp {
@@ -98,7 +96,8 @@ function workerStatusBlocking(socket: Socket, code: number): number {
 export function hostApp(app: HostedApp): Promise<never> {
   const { worker, socket } = startWorker(app.staged);
   let workerExit: number | undefined;
-  worker.once('exit', (code, signal) => workerExit = code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 9));
+  // a worker killed by any other signal counts as killed (137)
+  worker.once('exit', (code, signal) => workerExit = code ?? interruptedStatus(signal && STOP_SIGNALS.includes(signal) ? signal : 'SIGKILL'));
   let over = false;
 
   /** Exits with `status` once the worker is gone. */
@@ -117,15 +116,15 @@ export function hostApp(app: HostedApp): Promise<never> {
     over = true;
     worker.ref();
     let stopping = false;
-    for (const signal of SIGNALS) {
+    for (const signal of STOP_SIGNALS) {
       process.on(signal, () => {
         if (stopping) {
           worker.kill('SIGKILL');
-          exitProcess(128 + SIGNAL_NUMBERS[signal]);
+          exitProcess(interruptedStatus(signal));
         }
         stopping = true;
         socket.write(`stop ${signal}\n`);
-        exitAfterWorker(() => 128 + SIGNAL_NUMBERS[signal]);
+        exitAfterWorker(() => interruptedStatus(signal));
       });
     }
     socket.write(`exit ${code}\n`);
@@ -135,7 +134,7 @@ export function hostApp(app: HostedApp): Promise<never> {
   // An app that handles a signal itself keeps running; as a separate app it would get a grace period, then SIGKILL.
   const handled = new Set<string>();
   process.on('newListener', (event: string | symbol) => {
-    if (over || typeof event !== 'string' || !SIGNALS.includes(event as NodeJS.Signals) || handled.has(event)) {
+    if (over || typeof event !== 'string' || !STOP_SIGNALS.includes(event as NodeJS.Signals) || handled.has(event)) {
       return;
     }
     handled.add(event);
@@ -145,11 +144,11 @@ export function hostApp(app: HostedApp): Promise<never> {
         return;
       }
       if (signalled) {
-        exitProcess(128 + SIGNAL_NUMBERS[event]);
+        exitProcess(interruptedStatus(event as NodeJS.Signals));
       }
       signalled = true;
       socket.write(`stop ${event}\n`);
-      setTimeout(() => exitProcess(128 + SIGNAL_NUMBERS[event]), STOP_GRACE_MS);
+      setTimeout(() => exitProcess(interruptedStatus(event as NodeJS.Signals)), STOP_GRACE_MS);
     });
   });
 

@@ -1,12 +1,21 @@
 // The processes the synth starts (the app, or the cdk8s binary), each in a process group of its own, so that a
 // signal reaches the app and not just the shell that runs it, and all of them stop together on a signal.
 import { ChildProcess, SpawnOptions } from 'child_process';
+import * as os from 'os';
 
 // the module object itself: the CLI spawns through its `spawn` property, which cdk8s-synth.ts replaces
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const childProcess = require('child_process') as typeof import('child_process');
 /** `child_process.spawn` as node has it. */
 export const originalSpawn = childProcess.spawn;
+
+/** The signals that stop a synth: Ctrl-C, `kill`, a closed terminal. */
+export const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** The exit status of a synth one of `STOP_SIGNALS` stopped, as a shell reports it: 128 + the signal's number. */
+export function interruptedStatus(signal: NodeJS.Signals): number {
+  return 128 + os.constants.signals[signal];
+}
 
 /** Process groups we started, kept after their leader exits while other members (the app under a shell) live on. */
 const groups = new Set<number>();

@@ -13,7 +13,7 @@ import { cdk8sSynth, exitProcess, synthCommandFile } from './cdk8s-synth';
 import { reportStatusToHost } from './early-app';
 import { removeConstructMetadata } from './manifest-tree';
 import { OutputFolderError, resolveOutputFolder } from './output-folder';
-import { killChildren, stopChildren } from './process-groups';
+import { interruptedStatus, killChildren, STOP_SIGNALS, stopChildren } from './process-groups';
 import { readCdk8sConfig } from './project-config';
 import { StagedDir } from './staged-dir';
 import { Cdk8sConfig, readSynthOptions, takeApp, takeOutput } from './synth-args';
@@ -43,8 +43,6 @@ error, 130/143 interrupted by SIGINT/SIGTERM.
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
-const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 
 /**
  * Loads the local validation plugins of cdk8s.yaml into the module cache while the app runs in its own process,
@@ -93,17 +91,17 @@ function waitForSignalHandler(): Promise<number> {
 
 function onSignals(staged: StagedDir): void {
   // The first signal lets the app stop (SIGKILL after a grace period); a second one ends everything at once.
-  for (const signal of SIGNALS) {
+  for (const signal of STOP_SIGNALS) {
     process.on(signal, () => {
       if (stopping) {
         killChildren();
         staged.discard();
-        exitProcess(128 + SIGNAL_NUMBERS[signal]);
+        exitProcess(interruptedStatus(signal));
       }
       stopping = true;
       void stopChildren(signal).finally(() => {
         staged.discard();
-        exitProcess(128 + SIGNAL_NUMBERS[signal]);
+        exitProcess(interruptedStatus(signal));
       });
     });
   }
