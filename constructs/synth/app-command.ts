@@ -67,8 +67,13 @@ export function fastAppScript(app: string): string[] | undefined {
   return words;
 }
 
+/** The command that runs a script and its arguments (`fastAppScript`'s) through the synth's `runner`. */
+export function runnerCommand(script: readonly string[], runner: string, node = process.execPath): string {
+  return [node, '-r', runner, ...script].map(shellQuote).join(' ');
+}
+
 /** The command that runs `app` through the synth's `runner` when it is one of `fastAppScript`'s; otherwise undefined. */
 export function fastAppCommand(app: string, runner: string, node = process.execPath): string | undefined {
   const words = fastAppScript(app);
-  return words && [node, '-r', runner, ...words].map(shellQuote).join(' ');
+  return words && runnerCommand(words, runner, node);
 }

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { fastAppCommand, fastAppScript } from './app-command';
+import { fastAppScript, runnerCommand } from './app-command';
 import { hostApp, WORKER_VARIABLE } from './app-host';
 import { appEnvironment, appRunner } from './app-process';
 import { cdk8sSynth, exitProcess, synthCommandFile } from './cdk8s-synth';
@@ -141,7 +141,7 @@ async function synth(args: string[]): Promise<number> {
     return usageError('no app to synthesize: set `app` in cdk8s.yaml or pass --app <command>');
   }
   const script = fastAppScript(app);
-  const appCommand = fastAppCommand(app, appRunner()) ?? app;
+  const appCommand = script ? runnerCommand(script, appRunner()) : app;
   const appArgs = ['--app', appCommand];
   const appEnv = appEnvironment();
   if (options.stdout) {
