@@ -12,7 +12,7 @@ import Module from 'module';
 import * as path from 'path';
 
 import { cacheFolder, cacheKey, DiskCache, packageVersion } from '../cache';
-import { CodeCache, compilingWithCodeCache, isDependencyFile, Loader } from './code-cache';
+import { compilingWithCodeCache, isDependencyFile, Loader, processCodeCache } from './code-cache';
 
 type Compile = (content: string, filename: string) => unknown;
 
@@ -80,8 +80,7 @@ function rememberingOutput(tsxLoader: Loader, cache: DiskCache, keyParts: readon
 /** Registers tsx's CommonJS hook with the shortcuts. */
 function registerAppRunner(): void {
   const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
-  const codeFolder = cacheFolder('v8-code');
-  const codeCache = codeFolder ? new CodeCache(new DiskCache(codeFolder)) : undefined;
+  const codeCache = processCodeCache();
   // tsx's own files (and esbuild's API) compile with the code cache too
   const nodeLoader = extensions['.js'];
   extensions['.js'] = compilingWithCodeCache(nodeLoader, codeCache, isDependencyFile);

@@ -119,11 +119,25 @@ export function isDependencyFile(filename: string): boolean {
  * CLI and the checker (this package's compiled code), which it loads on every run.
  */
 export function compileWithCodeCache(ownFolder: string): void {
-  const folder = cacheFolder('v8-code');
-  if (!folder) {
+  const codeCache = processCodeCache();
+  if (!codeCache) {
     return;
   }
   const extensions = (Module as unknown as { _extensions: Record<string, Loader> })._extensions;
   const own = `${path.resolve(ownFolder)}${path.sep}`;
-  extensions['.js'] = compilingWithCodeCache(extensions['.js'], new CodeCache(new DiskCache(folder)), filename => isDependencyFile(filename) || filename.startsWith(own));
+  extensions['.js'] = compilingWithCodeCache(extensions['.js'], codeCache, filename => isDependencyFile(filename) || filename.startsWith(own));
+}
+
+let codeCacheOfProcess: CodeCache | null | undefined;
+
+/**
+ * The code cache of this process, one for all its loaders (the synth's own and the app runner's, which share the
+ * synth's process when it runs the app: app-host.ts), saved once at exit; undefined when the cache is off.
+ */
+export function processCodeCache(): CodeCache | undefined {
+  if (codeCacheOfProcess === undefined) {
+    const folder = cacheFolder('v8-code');
+    codeCacheOfProcess = folder ? new CodeCache(new DiskCache(folder)) : null;
+  }
+  return codeCacheOfProcess ?? undefined;
 }
