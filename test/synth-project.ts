@@ -141,12 +141,18 @@ export function finish(child: ChildProcess): Promise<Result> {
   return new Promise(resolve => child.once('exit', (status, signal) => resolve({ status: status ?? (signal ? 128 + os.constants.signals[signal] : null), output })));
 }
 
+/** Whether `pid` is a zombie: it has exited, and waits only to be reaped (it answers `kill -0` all the same). */
+export function isZombie(pid: number): boolean {
+  const stat = `/proc/${pid}/stat`;
+  return fs.existsSync(stat) && /^Z/.test(fs.readFileSync(stat, 'utf8').replace(/^.*\) /s, ''));
+}
+
 /** The processes whose working directory is the project (the synth's, its worker's, the app's). */
 export function processesInProject(): number[] {
   const cwd = fs.realpathSync(project);
   return fs.readdirSync('/proc').filter(pid => /^\d+$/.test(pid)).map(Number).filter(pid => {
     try {
-      return fs.readlinkSync(`/proc/${pid}/cwd`) === cwd && !/^Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, ''));
+      return fs.readlinkSync(`/proc/${pid}/cwd`) === cwd && !isZombie(pid);
     } catch {
       return false; // gone meanwhile
     }

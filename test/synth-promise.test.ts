@@ -1,11 +1,11 @@
 // The synth keeps its promise (dist/ only from a complete, uninterrupted synth) against signals during validation,
 // leftovers it cannot remove, leftovers of zombies and reused pids, an output that is no folder, and a first synth.
-import { spawn, spawnSync } from 'child_process';
+import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
 import { StagedDir } from '../constructs/synth/staged-dir';
-import { finish, givenAPreviousDist, processesInProject, project, readTree, startSynth, synth, tempFolders, useThrowawayProject, useValidation } from './synth-project';
+import { finish, givenAPreviousDist, isZombie, processesInProject, project, readTree, Result, startSynth, synth, tempFolders, useThrowawayProject, useValidation } from './synth-project';
 
 // the module object itself, which jest can spy on
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -27,17 +27,23 @@ function write(dir: string, files: Record<string, string>): void {
 }
 
 describe('a signal after the app has exited, while validation runs', () => {
-  test.each([
-    ['SIGINT', 130],
-    ['SIGTERM', 143],
-  ] as const)('%s never swaps in the new dist/ and exits %d', async (signal, status) => {
-    const before = await givenAPreviousDist();
+  /** A synth of changed manifests whose validation keeps the thread busy for 1.5 s, once it validates. */
+  async function startValidatingSynth(): Promise<{ child: ChildProcess; done: Promise<Result> }> {
     useValidation('Slow');
     const child = startSynth('changed');
     const done = finish(child);
     while (!fs.existsSync(path.join(project, 'validating'))) {
       await new Promise(r => setTimeout(r, 20));
     }
+    return { child, done };
+  }
+
+  test.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s never swaps in the new dist/ and exits %d', async (signal, status) => {
+    const before = await givenAPreviousDist();
+    const { child, done } = await startValidatingSynth();
 
     child.kill(signal);
     const result = await done;
@@ -50,12 +56,7 @@ describe('a signal after the app has exited, while validation runs', () => {
 
   test('a second SIGINT ends the synth at once, and leaves nothing behind', async () => {
     const before = await givenAPreviousDist();
-    useValidation('Slow');
-    const child = startSynth('changed');
-    const done = finish(child);
-    while (!fs.existsSync(path.join(project, 'validating'))) {
-      await new Promise(r => setTimeout(r, 20));
-    }
+    const { child, done } = await startValidatingSynth();
 
     const start = Date.now();
     child.kill('SIGINT');
@@ -137,7 +138,7 @@ describe('leftovers of processes that are gone', () => {
     const parent = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number(await new Promise<string>(resolve => parent.stdout!.once('data', d => resolve(String(d).trim()))));
-      while (!/^Z /.test(fs.readFileSync(`/proc/${zombie}/stat`, 'utf8').replace(/^.*\) /s, ''))) {
+      while (!isZombie(zombie)) {
         await new Promise(r => setTimeout(r, 10));
       }
       write(path.join(project, `.dist-new-dist-${zombie}-${startTimeOf(zombie)}-0123456789ab`), { 'x.yaml': 'x' });

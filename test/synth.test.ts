@@ -5,7 +5,7 @@ import * as path from 'path';
 
 import { StagedDir } from '../constructs/synth/staged-dir';
 import { takeOutput, writesToStdout } from '../constructs/synth/synth-args';
-import { finish, givenAPreviousDist, processesInProject, project, readTree, Result, startSynth, synth, tempFolders, useThrowawayProject } from './synth-project';
+import { finish, givenAPreviousDist, isZombie, processesInProject, project, readTree, Result, startSynth, synth, tempFolders, useThrowawayProject } from './synth-project';
 
 // the module object itself, which jest can spy on (the `fs` binding above only re-exports it)
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -186,9 +186,9 @@ test('with validations, dist/ holds only manifests: kubectl apply -f dist must n
   expect(Object.keys(readTree(path.join(project, 'dist'))).sort()).toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
 });
 
-/** Starts a synth whose app hangs, once the app runs and the staged folder exists. */
-async function startHangingSynth(env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; done: Promise<Result>; appPid: () => number }> {
-  const child = startSynth('hang', [], env);
+/** Starts a synth whose app hangs (`hang`, or `spin` in a loop), once the app runs and the staged folder exists. */
+async function startHangingSynth(env: NodeJS.ProcessEnv = {}, mode = 'hang'): Promise<{ child: ChildProcess; done: Promise<Result>; appPid: () => number }> {
+  const child = startSynth(mode, [], env);
   const done = finish(child);
   const pidFile = path.join(project, 'app.pid');
   while (!fs.existsSync(pidFile) || tempFolders().length === 0) {
@@ -205,8 +205,7 @@ async function isAlive(pid: number): Promise<boolean> {
     } catch {
       return false;
     }
-    const stat = `/proc/${pid}/stat`;
-    if (fs.existsSync(stat) && / Z /.test(fs.readFileSync(stat, 'utf8').replace(/^.*\)/s, ')'))) {
+    if (isZombie(pid)) {
       return false;
     }
     await new Promise(r => setTimeout(r, 50));
@@ -231,11 +230,7 @@ test('Ctrl-C stops the app, leaves dist/ intact and removes the temporary folder
 
 test('Ctrl-C stops at once an app that never returns to its event loop', async () => {
   const before = await givenAPreviousDist();
-  const child = startSynth('spin');
-  const done = finish(child);
-  while (!fs.existsSync(path.join(project, 'app.pid'))) {
-    await new Promise(r => setTimeout(r, 50));
-  }
+  const { child, done, appPid } = await startHangingSynth({}, 'spin');
 
   const start = Date.now();
   child.kill('SIGINT');
@@ -245,6 +240,7 @@ test('Ctrl-C stops at once an app that never returns to its event loop', async (
 
   expect(result.status).toBe(130);
   expect(elapsed).toBeLessThan(1_000);
+  expect(await isAlive(appPid())).toBe(false);
   expect(readTree(path.join(project, 'dist'))).toEqual(before);
   expect(tempFolders()).toEqual([]);
   expect(processesInProject()).toEqual([]);

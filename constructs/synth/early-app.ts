@@ -76,13 +76,16 @@ export function reportStatusToHost(): void {
  * the host runs.
  */
 export function startEarlyApp(start: EarlyStart, appEnv: NodeJS.ProcessEnv): void {
-  const env = {
-    ...process.env,
-    CDK8S_OUTDIR: start.outdir,
-    CDK8S_RECORD_CONSTRUCT_METADATA: process.env.CDK8S_RECORD_CONSTRUCT_METADATA ?? String(start.recordMetadata),
-    ...appEnv,
-  };
-  const child = start.inHost ? appInHost() : spawnInGroup(start.app, [], { shell: true, stdio: ['inherit', 'pipe', 'inherit'], env });
+  const child = start.inHost ? appInHost() : spawnInGroup(start.app, [], {
+    shell: true,
+    stdio: ['inherit', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      CDK8S_OUTDIR: start.outdir,
+      CDK8S_RECORD_CONSTRUCT_METADATA: process.env.CDK8S_RECORD_CONSTRUCT_METADATA ?? String(start.recordMetadata),
+      ...appEnv,
+    },
+  });
   const started: EarlyApp = { app: start.app, outdir: path.resolve(start.outdir), child, claimed: false };
   child.stdout?.resume(); // the CLI ignores the app's stdout; a full pipe must not stall the app until it listens
   child.once('exit', (code, signal) => started.exited = [code, signal]);
