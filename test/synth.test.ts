@@ -213,6 +213,15 @@ async function isAlive(pid: number): Promise<boolean> {
   return true;
 }
 
+/** What every interrupted synth must leave: exit 130, the app gone, dist/ as it was, no temporary folder, no worker. */
+async function expectStoppedCleanly(result: Result, before: Record<string, string>, appPid: number): Promise<void> {
+  expect(result.status).toBe(130);
+  expect(await isAlive(appPid)).toBe(false);
+  expect(readTree(path.join(project, 'dist'))).toEqual(before);
+  expect(tempFolders()).toEqual([]);
+  expect(processesInProject()).toEqual([]); // the worker too
+}
+
 test('Ctrl-C stops the app, leaves dist/ intact and removes the temporary folder', async () => {
   const before = await givenAPreviousDist();
   const { child, done, appPid } = await startHangingSynth();
@@ -221,11 +230,7 @@ test('Ctrl-C stops the app, leaves dist/ intact and removes the temporary folder
   const result = await done;
   await new Promise(r => setTimeout(r, 300)); // the app, if still alive, would recreate files now
 
-  expect(result.status).toBe(130);
-  expect(await isAlive(appPid())).toBe(false);
-  expect(readTree(path.join(project, 'dist'))).toEqual(before);
-  expect(tempFolders()).toEqual([]);
-  expect(processesInProject()).toEqual([]); // the worker too
+  await expectStoppedCleanly(result, before, appPid());
 });
 
 test('Ctrl-C stops at once an app that never returns to its event loop', async () => {
@@ -238,12 +243,8 @@ test('Ctrl-C stops at once an app that never returns to its event loop', async (
   const elapsed = Date.now() - start;
   await new Promise(r => setTimeout(r, 300));
 
-  expect(result.status).toBe(130);
   expect(elapsed).toBeLessThan(1_000);
-  expect(await isAlive(appPid())).toBe(false);
-  expect(readTree(path.join(project, 'dist'))).toEqual(before);
-  expect(tempFolders()).toEqual([]);
-  expect(processesInProject()).toEqual([]);
+  await expectStoppedCleanly(result, before, appPid());
 });
 
 test('Ctrl-C kills an app that ignores SIGINT after a grace period', async () => {
@@ -256,13 +257,9 @@ test('Ctrl-C kills an app that ignores SIGINT after a grace period', async () =>
   const elapsed = Date.now() - start;
   await new Promise(r => setTimeout(r, 300));
 
-  expect(result.status).toBe(130);
   expect(elapsed).toBeGreaterThanOrEqual(4_500); // the app had its grace period
   expect(elapsed).toBeLessThan(10_000); // and did not hang the synth (it would exit by itself after 20 s)
-  expect(await isAlive(appPid())).toBe(false);
-  expect(readTree(path.join(project, 'dist'))).toEqual(before);
-  expect(tempFolders()).toEqual([]);
-  expect(processesInProject()).toEqual([]); // the worker too
+  await expectStoppedCleanly(result, before, appPid());
 });
 
 test('a second Ctrl-C kills the app and exits at once', async () => {
@@ -277,12 +274,8 @@ test('a second Ctrl-C kills the app and exits at once', async () => {
   const elapsed = Date.now() - start;
   await new Promise(r => setTimeout(r, 300));
 
-  expect(result.status).toBe(130);
   expect(elapsed).toBeLessThan(2_000);
-  expect(await isAlive(appPid())).toBe(false);
-  expect(readTree(path.join(project, 'dist'))).toEqual(before);
-  expect(tempFolders()).toEqual([]);
-  expect(processesInProject()).toEqual([]); // the worker too
+  await expectStoppedCleanly(result, before, appPid());
 });
 
 /** The pid of a process that has exited. */
