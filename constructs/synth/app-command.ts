@@ -4,6 +4,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { nearestFile } from './nearest-file';
+
 /** The runners we replace, as the command names them (`npx ts-node`, `ts-node`, `npx tsx`, `tsx`). */
 const RUNNERS = new Set(['ts-node', 'tsx']);
 /** Scripts tsx's CommonJS hook runs (.mts is an ES module, which needs its ESM loader). */
@@ -20,18 +22,14 @@ function shellQuote(word: string): string {
 
 /** Whether the package that holds `script` (its nearest package.json) is an ES module package. */
 function isEsmPackage(script: string): boolean {
-  for (let dir = path.dirname(path.resolve(script)); ; dir = path.dirname(dir)) {
-    const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest)) {
-      try {
-        return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { type?: unknown }).type === 'module';
-      } catch {
-        return false;
-      }
-    }
-    if (path.dirname(dir) === dir) {
-      return false;
-    }
+  const manifest = nearestFile(path.dirname(path.resolve(script)), 'package.json');
+  if (manifest === undefined) {
+    return false;
+  }
+  try {
+    return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { type?: unknown }).type === 'module';
+  } catch {
+    return false;
   }
 }
 

@@ -13,6 +13,7 @@ import * as path from 'path';
 
 import { cacheFolder, cacheKey, DiskCache, packageVersion } from '../cache';
 import { compilingWithCodeCache, isDependencyFile, Loader, processCodeCache } from './code-cache';
+import { nearestFile } from './nearest-file';
 
 type Compile = (content: string, filename: string) => unknown;
 
@@ -26,15 +27,7 @@ function tsconfigFile(): string | undefined {
   if (process.env.TSX_TSCONFIG_PATH) {
     return path.resolve(process.env.TSX_TSCONFIG_PATH);
   }
-  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
-    const file = path.join(dir, 'tsconfig.json');
-    if (fs.existsSync(file)) {
-      return file;
-    }
-    if (path.dirname(dir) === dir) {
-      return undefined;
-    }
-  }
+  return nearestFile(process.cwd(), 'tsconfig.json');
 }
 
 /**
