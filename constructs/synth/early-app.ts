@@ -26,6 +26,8 @@ interface EarlyApp {
   readonly app: string;
   readonly outdir: string;
   readonly child: ChildProcess;
+  /** Whether it runs in the host (app-host.ts), not in a child of this process. */
+  readonly inHost: boolean;
   claimed: boolean;
   exited?: [number | null, NodeJS.Signals | null];
   failed?: Error;
@@ -86,7 +88,7 @@ export function startEarlyApp(start: EarlyStart, appEnv: NodeJS.ProcessEnv): voi
       ...appEnv,
     },
   });
-  const started: EarlyApp = { app: start.app, outdir: path.resolve(start.outdir), child, claimed: false };
+  const started: EarlyApp = { app: start.app, outdir: path.resolve(start.outdir), child, inHost: start.inHost === true, claimed: false };
   child.stdout?.resume(); // the CLI ignores the app's stdout; a full pipe must not stall the app until it listens
   child.once('exit', (code, signal) => started.exited = [code, signal]);
   child.once('error', e => started.failed = e);
@@ -129,7 +131,7 @@ function dropEarlyApp(started: EarlyApp): void {
 /** Resolves once an app that runs in the host is over (at once for any other): only then may another write its folder. */
 export function hostAppOver(): Promise<void> {
   const started = early;
-  if (!started || started.child.pid !== undefined || started.exited) {
+  if (!started?.inHost || started.exited) {
     return Promise.resolve();
   }
   return new Promise(resolve => started.child.once('exit', () => resolve()));
